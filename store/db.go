@@ -1,0 +1,256 @@
+// Package store keeps ding's records in SQLite (modernc.org/sqlite, the embedded default)
+// or PostgreSQL (pgx). Every query is written once with ? placeholders and rebound for
+// PostgreSQL; types that differ between the engines (timestamps, booleans, JSON) are
+// handled by small scanners here, so the same code and the same tests serve both.
+//
+// Public methods open their own transaction and take the actor from the context: reads are
+// filtered by the actor's data scope, writes are checked against the actor's role and
+// scope and leave an audit entry in the same transaction.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"ding"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" database/sql driver
+)
+
+// Dialect is the SQL engine behind a DB.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DB is ding's database: a single writer connection and a read pool on SQLite, one pool
+// on PostgreSQL.
+type DB struct {
+	dialect Dialect
+	write   *sql.DB
+	read    *sql.DB
+	path    string // SQLite file
+	// Now is the clock; tests replace it.
+	Now func() time.Time
+}
+
+// IsPostgresDSN reports whether dsn names a PostgreSQL database.
+func IsPostgresDSN(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open opens the database named by dsn: a postgres:// URL, or a SQLite file path
+// (optionally prefixed with sqlite:// or file:). It checks the connection but does not migrate.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	db := &DB{Now: time.Now}
+	if IsPostgresDSN(dsn) {
+		db.dialect = Postgres
+		pool, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		pool.SetMaxOpenConns(20)
+		pool.SetMaxIdleConns(10)
+		pool.SetConnMaxIdleTime(5 * time.Minute)
+		db.write, db.read = pool, pool
+	} else {
+		db.dialect = SQLite
+		path := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite://"), "file:")
+		if path == "" {
+			return nil, errors.New("open sqlite: empty path")
+		}
+		if dir := filepath.Dir(path); dir != "" {
+			if err := os.MkdirAll(dir, 0o750); err != nil {
+				return nil, fmt.Errorf("open sqlite: %w", err)
+			}
+		}
+		db.path = path
+		pragmas := "_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)"
+		u := "file:" + (&url.URL{Path: path}).EscapedPath()
+		w, err := sql.Open("sqlite", u+"?"+pragmas+"&_txlock=immediate")
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite: %w", err)
+		}
+		// One writer: SQLite serialises writes anyway, and a single connection with
+		// BEGIN IMMEDIATE turns lock contention into queueing instead of SQLITE_BUSY.
+		w.SetMaxOpenConns(1)
+		w.SetConnMaxIdleTime(0)
+		r, err := sql.Open("sqlite", u+"?"+pragmas+"&_pragma=query_only(1)")
+		if err != nil {
+			w.Close()
+			return nil, fmt.Errorf("open sqlite: %w", err)
+		}
+		r.SetMaxOpenConns(max(4, runtime.NumCPU()))
+		db.write, db.read = w, r
+	}
+	if err := db.Ping(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Dialect returns the engine.
+func (db *DB) Dialect() Dialect { return db.dialect }
+
+// Path returns the SQLite file, or "" on PostgreSQL.
+func (db *DB) Path() string { return db.path }
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.write.PingContext(ctx); err != nil {
+		return &ding.Error{Code: ding.EUNAVAILABLE, Key: "err.db_unavailable", Err: err}
+	}
+	return nil
+}
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	err := db.write.Close()
+	if db.read != db.write {
+		if e := db.read.Close(); err == nil {
+			err = e
+		}
+	}
+	return err
+}
+
+// rebind turns ? placeholders into $1, $2 … for PostgreSQL.
+func (db *DB) rebind(q string) string {
+	if db.dialect != Postgres || !strings.Contains(q, "?") {
+		return q
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 16)
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	return b.String()
+}
+
+// queryer is what private helpers read through: the read pool or a transaction.
+type queryer interface {
+	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
+}
+
+// reader wraps the read pool so that helpers can rebind.
+type reader struct {
+	db *DB
+	q  queryer
+}
+
+func (r reader) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	rows, err := r.q.QueryContext(ctx, r.db.rebind(q), args...)
+	return rows, r.db.mapErr(err)
+}
+
+func (r reader) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return r.q.QueryRowContext(ctx, r.db.rebind(q), args...)
+}
+
+func (db *DB) reader() reader { return reader{db: db, q: db.read} }
+
+// Tx is a write transaction that knows its actor and its clock reading.
+type Tx struct {
+	reader
+	tx    *sql.Tx
+	ctx   context.Context
+	actor *ding.Actor
+	now   time.Time
+}
+
+// begin opens a write transaction for the actor in ctx.
+func (db *DB) begin(ctx context.Context) (*Tx, error) {
+	a := ding.ActorFrom(ctx)
+	if a == nil {
+		return nil, ding.Errorf(ding.EUNAUTHORIZED, "err.unauthorized")
+	}
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, db.mapErr(err)
+	}
+	return &Tx{reader: reader{db: db, q: tx}, tx: tx, ctx: ctx, actor: a, now: db.Now().UTC()}, nil
+}
+
+func (tx *Tx) exec(q string, args ...any) (sql.Result, error) {
+	res, err := tx.tx.ExecContext(tx.ctx, tx.db.rebind(q), args...)
+	return res, tx.db.mapErr(err)
+}
+
+// insert runs an INSERT … RETURNING id and returns the id.
+func (tx *Tx) insert(q string, args ...any) (int64, error) {
+	var id int64
+	err := tx.tx.QueryRowContext(tx.ctx, tx.db.rebind(q+" RETURNING id"), args...).Scan(&id)
+	return id, tx.db.mapErr(err)
+}
+
+func (tx *Tx) commit() error   { return tx.db.mapErr(tx.tx.Commit()) }
+func (tx *Tx) rollback() error { return tx.tx.Rollback() }
+
+// mapErr turns driver errors into ding errors: unique violations become ECONFLICT, a
+// database that cannot be reached EUNAVAILABLE; others are wrapped as EINTERNAL.
+func (db *DB) mapErr(err error) error {
+	if err == nil || errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	var de *ding.Error
+	if errors.As(err, &de) {
+		return err
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return &ding.Error{Code: ding.EUNAVAILABLE, Key: "err.db_unavailable", Err: err}
+	}
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		switch pg.Code {
+		case "23505":
+			return &ding.Error{Code: ding.ECONFLICT, Key: "err.duplicate", Err: err}
+		case "23503":
+			return &ding.Error{Code: ding.EINVALID, Key: "err.reference", Err: err}
+		}
+		return ding.Internal(err, "postgres")
+	}
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "UNIQUE constraint failed"):
+		return &ding.Error{Code: ding.ECONFLICT, Key: "err.duplicate", Err: err}
+	case strings.Contains(msg, "FOREIGN KEY constraint failed"):
+		return &ding.Error{Code: ding.EINVALID, Key: "err.reference", Err: err}
+	case errors.Is(err, sql.ErrConnDone), strings.Contains(msg, "database is closed"),
+		strings.Contains(msg, "connection refused"), strings.Contains(msg, "failed to connect"),
+		strings.Contains(msg, "conn closed"), strings.Contains(msg, "SQLITE_BUSY"):
+		return &ding.Error{Code: ding.EUNAVAILABLE, Key: "err.db_unavailable", Err: err}
+	}
+	return ding.Internal(err, "sql")
+}
+
+// notFound is the error for a record that does not exist or is outside the caller's scope:
+// the two must look the same.
+func notFound(what string) error {
+	return ding.Errorf(ding.ENOTFOUND, "err.not_found", what)
+}
+
+// likeEscape escapes % and _ for a LIKE pattern with ESCAPE '\'.
+func likeEscape(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return "%" + r.Replace(s) + "%"
+}
