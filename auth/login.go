@@ -2,6 +2,9 @@ package auth
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"time"
 
 	"ding"
@@ -15,6 +18,9 @@ type Authenticator struct {
 	Hasher     Hasher
 	Policy     ding.LoginPolicy
 	SessionTTL time.Duration
+	// SessionKey keys the hashes of session cookies (HMAC-SHA256). Changing it ends every
+	// session at once; empty means plain SHA-256.
+	SessionKey []byte
 	// dummy is a hash to verify against when the user does not exist, so that timing does
 	// not tell which usernames exist.
 	dummy string
@@ -77,10 +83,20 @@ func (a *Authenticator) Login(ctx context.Context, username, password, ip, userA
 	secret := NewSecret(32)
 	s := &ding.Session{UserID: u.ID, CSRFToken: NewSecret(24), IP: ip, UserAgent: truncate(userAgent, 200), ExpiresAt: now.Add(a.SessionTTL)}
 	actor := &ding.Actor{UserID: u.ID, Username: u.Username, UnitID: u.UnitID, Role: u.Role, Scope: u.Scope, IP: ip}
-	if err := a.DB.CreateSession(ding.WithActor(ctx, actor), s, HashSecret(secret)); err != nil {
+	if err := a.DB.CreateSession(ding.WithActor(ctx, actor), s, a.SessionHash(secret)); err != nil {
 		return nil, err
 	}
 	return &LoginResult{Secret: secret, Session: s, User: u}, nil
+}
+
+// SessionHash is what the database keeps of a session cookie.
+func (a *Authenticator) SessionHash(secret string) string {
+	if len(a.SessionKey) == 0 {
+		return HashSecret(secret)
+	}
+	m := hmac.New(sha256.New, a.SessionKey)
+	m.Write([]byte(secret))
+	return hex.EncodeToString(m.Sum(nil))
 }
 
 func minutesUntil(now, t time.Time) int {

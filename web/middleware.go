@@ -85,7 +85,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				return
 			}
 		} else if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
-			sess, u, err := s.db.SessionByToken(ctx, auth.HashSecret(c.Value))
+			sess, u, err := s.db.SessionByToken(ctx, s.auth.SessionHash(c.Value))
 			switch {
 			case err == nil:
 				q.user, q.session = u, sess

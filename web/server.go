@@ -28,6 +28,7 @@ type Options struct {
 	MaxBodyBytes int64         // request body limit
 	SessionTTL   time.Duration // idle lifetime of a login session
 	TrustProxy   bool          // take the client address from X-Forwarded-For
+	SessionKey   []byte // keys session cookie hashes; see auth.Authenticator.SessionKey
 	Hasher       auth.Hasher
 	LoginPolicy  ding.LoginPolicy
 	Logger       *slog.Logger
@@ -70,6 +71,7 @@ func New(db *store.DB, opts Options) (*Server, error) {
 		metrics: newMetrics(),
 		mux:     http.NewServeMux(),
 	}
+	s.auth.SessionKey = opts.SessionKey
 	var err error
 	if s.static, err = loadStatic(); err != nil {
 		return nil, err
@@ -95,7 +97,6 @@ func (s *Server) Handler() http.Handler {
 	return cop.Handler(h)
 }
 
-// Metrics returns the server's metrics text (for tests).
 func (s *Server) routes() {
 	m := s.mux
 	// Health, metrics and static files need no login.

@@ -1,0 +1,276 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"ding/auth"
+	"ding/demo"
+	"ding/store"
+	"ding/web"
+)
+
+// Main is a running ding server. Tests start it on a random port with Addr 127.0.0.1:0.
+type Main struct {
+	Config       Config
+	Demo         bool // seed the demo district into a fresh database
+	Migrate      bool // apply pending migrations instead of refusing to start
+	Out          io.Writer
+	Hasher       auth.Hasher // zero: auth.DefaultHasher
+	DemoPassword string
+
+	DB       *store.DB
+	listener net.Listener
+	server   *http.Server
+	log      *slog.Logger
+	Logins   []demo.Login
+}
+
+// newLogger builds the structured logger from the config.
+func newLogger(c Config, w io.Writer) *slog.Logger {
+	var lvl slog.Level
+	_ = lvl.UnmarshalText([]byte(c.LogLevel))
+	opts := &slog.HandlerOptions{Level: lvl}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// Open prepares the database (migrating or refusing), seeds the demo if asked, and
+// starts listening. Serve then serves until the context ends.
+func (m *Main) Open(ctx context.Context) error {
+	if m.Out == nil {
+		m.Out = os.Stdout
+	}
+	if m.log == nil {
+		m.log = newLogger(m.Config, os.Stderr)
+	}
+	if err := m.Config.Validate(); err != nil {
+		return fmt.Errorf("configuration: %w", err)
+	}
+	db, err := openDB(ctx, m.Config)
+	if err != nil {
+		return err
+	}
+	m.DB = db
+	st, err := db.Status(ctx)
+	if err != nil {
+		return err
+	}
+	switch {
+	case len(st.Unknown) > 0:
+		return fmt.Errorf("the database has migrations this ding does not know (%s): it was written by a newer version; upgrade ding", strings.Join(st.Unknown, ", "))
+	case st.Empty() || (m.Migrate && len(st.Pending) > 0):
+		done, err := db.Migrate(ctx)
+		if err != nil {
+			return err
+		}
+		m.log.Info("migrated", "applied", done)
+	case len(st.Pending) > 0:
+		return fmt.Errorf("the database is %d migration(s) behind (%s): run \"ding migrate\" first, or \"ding serve --migrate\"", len(st.Pending), strings.Join(st.Pending, ", "))
+	}
+	hasher := m.Hasher
+	if hasher.Memory == 0 {
+		hasher = auth.DefaultHasher
+	}
+	if m.Demo {
+		res, err := demo.Seed(ctx, db, hasher, m.DemoPassword)
+		if err != nil {
+			return err
+		}
+		m.Logins = res.Logins
+	}
+	key, err := m.Config.sessionKey()
+	if err != nil {
+		return err
+	}
+	srv, err := web.New(db, web.Options{
+		BaseURL: m.Config.BaseURL, MaxBodyBytes: m.Config.MaxBodyBytes, SessionTTL: m.Config.SessionTTL,
+		TrustProxy: m.Config.TrustProxy, SessionKey: key, Hasher: hasher, Logger: m.log,
+	})
+	if err != nil {
+		return err
+	}
+	m.listener, err = net.Listen("tcp", m.Config.Addr)
+	if err != nil {
+		return err
+	}
+	m.server = &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(m.log.Handler(), slog.LevelWarn),
+	}
+	return nil
+}
+
+// URL is where the server listens.
+func (m *Main) URL() string { return "http://" + m.listener.Addr().String() }
+
+// Serve serves until ctx ends, then shuts down gracefully.
+func (m *Main) Serve(ctx context.Context) error {
+	errc := make(chan error, 1)
+	go func() { errc <- m.server.Serve(m.listener) }()
+	go m.housekeeping(ctx)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return m.server.Shutdown(sctx)
+}
+
+// housekeeping deletes expired sessions every hour.
+func (m *Main) housekeeping(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := m.DB.DeleteExpiredSessions(ctx); err != nil && ctx.Err() == nil {
+			m.log.Warn("delete expired sessions", "err", err)
+		} else if n > 0 {
+			m.log.Info("deleted expired sessions", "n", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Close closes the database.
+func (m *Main) Close() error {
+	if m.DB != nil {
+		return m.DB.Close()
+	}
+	return nil
+}
+
+func openDB(ctx context.Context, c Config) (*store.DB, error) {
+	if !store.IsPostgresDSN(c.DSN()) {
+		if err := os.MkdirAll(c.DataDir, 0o750); err != nil {
+			return nil, fmt.Errorf("data directory: %w", err)
+		}
+	}
+	db, err := store.Open(ctx, c.DSN())
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", redactDSN(c.DSN()), err)
+	}
+	return db, nil
+}
+
+func (e *cliEnv) loadConfig(fs *flag.FlagSet, args []string, withServe bool) (Config, error) {
+	c := defaultConfig()
+	if err := c.loadEnv(e.getenv); err != nil {
+		return c, err
+	}
+	c.bindFlags(fs, withServe)
+	fs.SetOutput(e.stderr)
+	if err := fs.Parse(args); err != nil {
+		return c, errUsage
+	}
+	return c, c.Validate()
+}
+
+func (e *cliEnv) serve(args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	demoFlag := fs.Bool("demo", false, "create the demo district (衢江区) in a fresh data directory and print its logins")
+	migrate := fs.Bool("migrate", false, "apply pending database migrations before serving")
+	c, err := e.loadConfig(fs, args, true)
+	if err != nil {
+		return err
+	}
+	if *demoFlag && !store.IsPostgresDSN(c.DSN()) {
+		if !c.dataDirSet && c.DatabaseURL == "" {
+			dir, err := os.MkdirTemp("", "ding-demo-")
+			if err != nil {
+				return err
+			}
+			c.DataDir = dir
+		} else if _, err := os.Stat(c.DSN()); err == nil {
+			return fmt.Errorf("--demo needs a fresh data directory, but %s already exists: remove it or choose another --data", c.DSN())
+		}
+	}
+	m := &Main{Config: c, Demo: *demoFlag, Migrate: *migrate, Out: e.stdout, DemoPassword: e.getenv("DING_DEMO_PASSWORD")}
+	m.log = newLogger(c, e.stderr)
+	defer m.Close()
+	if err := m.Open(e.ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "ding %s listening on %s (database: %s)\n", version, m.URL(), redactDSN(c.DSN()))
+	if m.Demo {
+		printLogins(e.stdout, c.DataDir, m.Logins)
+	}
+	return m.Serve(e.ctx)
+}
+
+func printLogins(w io.Writer, dataDir string, logins []demo.Login) {
+	fmt.Fprintf(w, "\n演示数据（衢江区）已创建 / demo district created in %s\n", filepath.Clean(dataDir))
+	fmt.Fprintf(w, "%-10s %-18s %-10s %s\n", "用户名", "密码", "角色", "单位")
+	for _, l := range logins {
+		fmt.Fprintf(w, "%-10s %-18s %-10s %s（%s）\n", l.Username, l.Password, l.Role, l.Unit, l.DisplayName)
+	}
+	fmt.Fprintln(w)
+}
+
+func (e *cliEnv) migrate(args []string) error {
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	status := fs.Bool("status", false, "only show which migrations are applied and pending")
+	c, err := e.loadConfig(fs, args, false)
+	if err != nil {
+		return err
+	}
+	db, err := openDB(e.ctx, c)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	st, err := db.Status(e.ctx)
+	if err != nil {
+		return err
+	}
+	if *status {
+		fmt.Fprintf(e.stdout, "applied: %s\npending: %s\n", listOrNone(st.Applied), listOrNone(st.Pending))
+		if len(st.Unknown) > 0 {
+			fmt.Fprintf(e.stdout, "unknown (newer ding?): %s\n", strings.Join(st.Unknown, ", "))
+		}
+		return nil
+	}
+	if len(st.Unknown) > 0 {
+		return fmt.Errorf("the database has migrations this ding does not know (%s)", strings.Join(st.Unknown, ", "))
+	}
+	done, err := db.Migrate(e.ctx)
+	if err != nil {
+		return err
+	}
+	if len(done) == 0 {
+		fmt.Fprintln(e.stdout, "database is up to date")
+		return nil
+	}
+	fmt.Fprintf(e.stdout, "applied %d migration(s): %s\n", len(done), strings.Join(done, ", "))
+	return nil
+}
+
+func listOrNone(vs []string) string {
+	if len(vs) == 0 {
+		return "(none)"
+	}
+	return strings.Join(vs, ", ")
+}
+
+var errNotSQLite = errors.New("ding backup copies the embedded SQLite database; for PostgreSQL use pg_dump, e.g. pg_dump --format=custom --file=ding.dump \"$DING_DATABASE_URL\"")
