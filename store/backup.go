@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"os"
@@ -57,3 +58,7 @@ func VerifyBackup(ctx context.Context, path string, db *DB) error {
 	}
 	return nil
 }
+
+// RawQueryRowForTest runs a raw query, for tests of other packages that must look at
+// what no public method shows (the contents of a backup copy).
+func (db *DB) RawQueryRowForTest(q string) *sql.Row { return db.read.QueryRow(q) }

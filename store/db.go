@@ -42,6 +42,8 @@ type DB struct {
 	write   *sql.DB
 	read    *sql.DB
 	path    string // SQLite file
+
+	extraMigrations []Migration // tests only
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 }

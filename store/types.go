@@ -16,14 +16,6 @@ type ts time.Time
 
 func (t ts) Value() (driver.Value, error) { return time.Time(t).UTC().Format(tsLayout), nil }
 
-// nullTS is a nullable timestamp argument.
-func nullTS(t *time.Time) any {
-	if t == nil || t.IsZero() {
-		return nil
-	}
-	return ts(*t)
-}
-
 // timeScan scans a timestamp from either engine into *time.Time.
 type timeScan struct{ dst *time.Time }
 

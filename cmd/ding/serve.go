@@ -34,6 +34,7 @@ type Main struct {
 	server   *http.Server
 	log      *slog.Logger
 	Logins   []demo.Login
+	onOpen   func(*store.DB) // tests: adjust the database before the schema check
 }
 
 // newLogger builds the structured logger from the config.
@@ -64,6 +65,9 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	m.DB = db
+	if m.onOpen != nil {
+		m.onOpen(db)
+	}
 	st, err := db.Status(ctx)
 	if err != nil {
 		return err
