@@ -46,6 +46,9 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 		if e.Code == ding.EINTERNAL || e.Code == ding.EUNAVAILABLE {
 			return err
 		}
+		if e.Code == ding.ETOOMANY || e.Code == ding.ELOCKED {
+			w.Header().Set("Retry-After", "60")
+		}
 		v := s.view(r, "login")
 		v.Title = v.T("page.login")
 		v.Form = url.Values{"username": {username}, "next": {r.PostFormValue("next")}}

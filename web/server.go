@@ -28,7 +28,7 @@ type Options struct {
 	MaxBodyBytes int64         // request body limit
 	SessionTTL   time.Duration // idle lifetime of a login session
 	TrustProxy   bool          // take the client address from X-Forwarded-For
-	SessionKey   []byte // keys session cookie hashes; see auth.Authenticator.SessionKey
+	SessionKey   []byte        // keys session cookie hashes; see auth.Authenticator.SessionKey
 	Hasher       auth.Hasher
 	LoginPolicy  ding.LoginPolicy
 	Logger       *slog.Logger

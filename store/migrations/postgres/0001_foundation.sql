@@ -13,6 +13,7 @@ CREATE TABLE units (
     updated_at  TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX units_parent ON units(parent_id, sort_order, id);
+CREATE INDEX units_order ON units(depth, sort_order, id);
 CREATE UNIQUE INDEX units_code ON units(code) WHERE code <> '';
 
 -- unit_closure holds every (ancestor, descendant) pair, the unit itself at depth 0,
