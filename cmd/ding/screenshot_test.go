@@ -1,0 +1,59 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestScreenshots saves PNGs of the main pages at laptop and projector sizes into the
+// directory named by DING_SCREENSHOTS, for people to look at. It does nothing otherwise:
+//
+//	DING_SCREENSHOTS=/tmp/shots go test -run Screenshots ./cmd/ding/
+func TestScreenshots(t *testing.T) {
+	dir := os.Getenv("DING_SCREENSHOTS")
+	if dir == "" {
+		t.Skip("set DING_SCREENSHOTS to a directory to take screenshots")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	p := page{t, browser(t)}
+	m := startDemo(t)
+	base := m.URL()
+	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
+	shoot := func(name string, w, h int64) {
+		t.Helper()
+		p.do(chromedp.EmulateViewport(w, h))
+		png, err := chromedp.Run(p.ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatalf("screenshot %s: %v", name, err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p.do(chromedp.Navigate(base+"/login"), chromedp.WaitVisible(css(`#username`)))
+	shoot("login-1366.png", 1366, 768)
+	p.do(
+		chromedp.SendKeys(css(`#username`), "admin"),
+		chromedp.SendKeys(css(`#password`), demoPassword),
+		chromedp.Click(css(`#login-submit`)),
+		chromedp.WaitVisible(css(`#logout`)),
+	)
+	pages := []string{"/", "/units", "/units/new", "/users", "/users/new", "/account", "/account/tokens", "/audit"}
+	// The first unit and user detail pages.
+	pages = append(pages, "/units/3", "/users/4")
+	for _, path := range pages {
+		p.do(chromedp.Navigate(base+path), chromedp.WaitVisible(css(`main`)))
+		name := strings.Trim(strings.ReplaceAll(path, "/", "-"), "-")
+		if name == "" {
+			name = "home"
+		}
+		shoot(name+"-1366.png", 1366, 768)
+		shoot(name+"-1920.png", 1920, 1080)
+	}
+}
