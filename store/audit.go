@@ -50,7 +50,7 @@ func (db *DB) FindAudit(ctx context.Context, f ding.AuditFilter) ([]*ding.AuditE
 		w.add("actor_id = ?", f.ActorID)
 	}
 	if f.Actor != "" {
-		w.add(`actor_name LIKE ? ESCAPE '\'`, likeEscape(f.Actor))
+		w.add(`LOWER(actor_name) LIKE ? ESCAPE '\'`, likeEscape(f.Actor))
 	}
 	if !f.From.IsZero() {
 		w.add("at >= ?", ts(f.From))

@@ -190,7 +190,9 @@ func (db *DB) begin(ctx context.Context) (*Tx, error) {
 	if err != nil {
 		return nil, db.mapErr(err)
 	}
-	return &Tx{reader: reader{db: db, q: tx}, tx: tx, ctx: ctx, actor: a, now: db.Now().UTC()}, nil
+	// Microseconds: what both engines store, so a record returned by a write equals the
+	// same record read back.
+	return &Tx{reader: reader{db: db, q: tx}, tx: tx, ctx: ctx, actor: a, now: db.Now().UTC().Truncate(time.Microsecond)}, nil
 }
 
 func (tx *Tx) exec(q string, args ...any) (sql.Result, error) {
@@ -251,8 +253,10 @@ func notFound(what string) error {
 	return ding.Errorf(ding.ENOTFOUND, "err.not_found", what)
 }
 
-// likeEscape escapes % and _ for a LIKE pattern with ESCAPE '\'.
+// likeEscape makes a case-insensitive "contains" pattern for LOWER(col) LIKE ? ESCAPE '\':
+// % and _ match themselves, and the pattern is lower-cased like the column (SQLite's LIKE
+// ignores ASCII case, PostgreSQL's does not; LOWER on both sides makes them agree).
 func likeEscape(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return "%" + r.Replace(s) + "%"
+	return "%" + strings.ToLower(r.Replace(s)) + "%"
 }

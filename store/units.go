@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"reflect"
 
 	"ding"
 )
@@ -61,7 +62,7 @@ func findUnits(ctx context.Context, r reader, a *ding.Actor, f ding.UnitFilter) 
 	}
 	if f.Query != "" {
 		p := likeEscape(f.Query)
-		w.add(`(u.name LIKE ? ESCAPE '\' OR u.short_name LIKE ? ESCAPE '\' OR u.code LIKE ? ESCAPE '\')`, p, p, p)
+		w.add(`(LOWER(u.name) LIKE ? ESCAPE '\' OR LOWER(u.short_name) LIKE ? ESCAPE '\' OR LOWER(u.code) LIKE ? ESCAPE '\')`, p, p, p)
 	}
 	if !f.IncludeDisabled {
 		w.add("u.disabled = FALSE")
@@ -221,6 +222,9 @@ func (db *DB) UpdateUnit(ctx context.Context, id int64, upd ding.UnitUpdate) (*d
 	}
 	if err := checkUnitCode(tx, u); err != nil {
 		return nil, err
+	}
+	if reflect.DeepEqual(*u, before) {
+		return u, nil // nothing changes: no write, no audit entry
 	}
 	if u.Disabled && !before.Disabled && tx.actor.Scope != ding.ScopeAll && !tx.actor.System && u.ID == tx.actor.UnitID {
 		return nil, ding.Errorf(ding.EINVALID, "unit.cannot_disable_own")

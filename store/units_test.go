@@ -183,3 +183,41 @@ func TestAuditAppendOnly(t *testing.T) {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+func TestSearchIgnoresCaseOnBothEngines(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		tr := mkTree(t, db)
+		ctx := sys()
+		u := &ding.Unit{ParentID: tr.district.ID, Name: "Qujiang Paper Co", Kind: ding.UnitTown}
+		if err := db.CreateUnit(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{"paper", "PAPER", "Paper Co"} {
+			found, _, err := db.FindUnits(ctx, ding.UnitFilter{Query: q})
+			if err != nil || len(found) != 1 || found[0].ID != u.ID {
+				t.Errorf("query %q found %d (%v)", q, len(found), err)
+			}
+		}
+	})
+}
+
+func TestNoOpUpdateWritesNothing(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		tr := mkTree(t, db)
+		ctx := sys()
+		_, before, _ := db.FindAudit(ctx, ding.AuditFilter{})
+		same := tr.townA.Name
+		got, err := db.UpdateUnit(ctx, tr.townA.ID, ding.UnitUpdate{Name: &same})
+		if err != nil || !got.UpdatedAt.Equal(tr.townA.UpdatedAt) {
+			t.Fatalf("no-op update: %v, updated_at %v → %v", err, tr.townA.UpdatedAt, got.UpdatedAt)
+		}
+		if _, after, _ := db.FindAudit(ctx, ding.AuditFilter{}); after != before {
+			t.Fatalf("no-op update wrote %d audit entries", after-before)
+		}
+		// A record returned by a write equals the record read back.
+		read, _ := db.FindUnitByID(ctx, tr.townA.ID)
+		if !read.CreatedAt.Equal(tr.townA.CreatedAt) || read.CreatedAt != tr.townA.CreatedAt {
+			t.Fatalf("created_at %v written, %v read", tr.townA.CreatedAt, read.CreatedAt)
+		}
+	})
+}

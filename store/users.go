@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"reflect"
 	"time"
 
 	"ding"
@@ -64,7 +65,7 @@ func findUsers(ctx context.Context, r reader, a *ding.Actor, f ding.UserFilter) 
 	}
 	if f.Query != "" {
 		p := likeEscape(f.Query)
-		w.add(`(s.username LIKE ? ESCAPE '\' OR s.display_name LIKE ? ESCAPE '\')`, p, p)
+		w.add(`(LOWER(s.username) LIKE ? ESCAPE '\' OR LOWER(s.display_name) LIKE ? ESCAPE '\')`, p, p)
 	}
 	if !f.IncludeDisabled {
 		w.add("s.disabled = FALSE")
@@ -189,6 +190,9 @@ func (db *DB) UpdateUser(ctx context.Context, id int64, upd ding.UserUpdate) (*d
 		if err := checkUserGrant(tx, u); err != nil {
 			return nil, err
 		}
+	}
+	if reflect.DeepEqual(*u, before) {
+		return u, nil // nothing changes: no write, no audit entry
 	}
 	u.UpdatedAt = tx.now
 	if _, err := tx.exec(`UPDATE users SET display_name = ?, unit_id = ?, role = ?, scope = ?, lang = ?, email = ?, phone = ?, disabled = ?, updated_at = ? WHERE id = ?`,

@@ -287,6 +287,12 @@ func TestUserPageScopeAndRoles(t *testing.T) {
 		if res, _ := c.submit(fmt.Sprintf("/users/%d", la.ID), userFormValues(la)); res.StatusCode != http.StatusForbidden {
 			t.Fatalf("liaison edits own role form: %d", res.StatusCode)
 		}
+		if got := f.auditCount(); got != audits {
+			t.Fatalf("liaison's refused writes left %d audit entries", got-audits)
+		}
+		if got := userPageCount(t, f); got != users {
+			t.Fatalf("liaison's refused create left %d users", got-users)
+		}
 		// A viewer sees the district's users but changes nothing.
 		v := f.login("viewer")
 		audits = f.auditCount()

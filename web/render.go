@@ -88,6 +88,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("Retry-After", "60")
 	}
 	if isAPI(r) {
+		if e.Code == ding.EUNAUTHORIZED {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="ding"`)
+		}
 		writeJSON(w, status, apiError{Error: apiErrorBody{Code: e.Code, Message: message(lang, e), Field: e.Field}})
 		return
 	}
