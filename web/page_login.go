@@ -86,7 +86,7 @@ func (s *Server) homePage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	v := s.view(r, "home")
 	v.Title = v.T("page.home")
-	_, units, err := s.db.FindUnits(ctx, ding.UnitFilter{})
+	units, total, err := s.db.FindUnits(ctx, ding.UnitFilter{})
 	if err != nil {
 		return err
 	}
@@ -98,7 +98,22 @@ func (s *Server) homePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil && ding.ErrorCode(err) != ding.ENOTFOUND {
 		return err
 	}
-	v.Data = map[string]any{"Units": units, "Users": users, "Unit": unit}
+	// Units in scope by kind, in the kinds' display order, each linking to its list.
+	count := map[ding.UnitKind]int{}
+	for _, u := range units {
+		count[u.Kind]++
+	}
+	type kindCount struct {
+		Kind  ding.UnitKind
+		Count int
+	}
+	var kinds []kindCount
+	for _, k := range ding.UnitKinds {
+		if count[k] > 0 {
+			kinds = append(kinds, kindCount{k, count[k]})
+		}
+	}
+	v.Data = map[string]any{"Units": total, "Users": users, "Unit": unit, "Kinds": kinds}
 	s.render(w, r, "home", v)
 	return nil
 }
