@@ -27,7 +27,7 @@ const testPassword = "passw0rd-test"
 // and users: admin (admin), office (office at district), leader (leader at district),
 // liaisonA (liaison at townA), liaisonB (liaison at townB), viewer (viewer at district).
 type fixture struct {
-	t      *testing.T
+	t      testing.TB
 	db     *store.DB
 	srv    *Server
 	ts     *httptest.Server
@@ -44,7 +44,7 @@ func forEachEngine(t *testing.T, fn func(t *testing.T, f *fixture)) {
 	}
 }
 
-func newFixture(t *testing.T, e storetest.Engine) *fixture {
+func newFixture(t testing.TB, e storetest.Engine) *fixture {
 	t.Helper()
 	db := storetest.Open(t, e)
 	srv, err := New(db, Options{Hasher: auth.FastHasher, MaxBodyBytes: 64 << 10,
