@@ -3,6 +3,8 @@ package web
 import (
 	"context"
 	"io"
+	"log/slog"
+	"os"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -47,7 +49,7 @@ func forEachEngine(t *testing.T, fn func(t *testing.T, f *fixture)) {
 func newFixture(t testing.TB, e storetest.Engine) *fixture {
 	t.Helper()
 	db := storetest.Open(t, e)
-	srv, err := New(db, Options{Hasher: auth.FastHasher, MaxBodyBytes: 64 << 10,
+	srv, err := New(db, Options{Hasher: auth.FastHasher, MaxBodyBytes: 64 << 10, Logger: testLogger(),
 		LoginPolicy: ding.LoginPolicy{SlowAfter: 3, MaxDelay: 30e9, LockAfter: 5, LockFor: 15 * 60e9}})
 	if err != nil {
 		t.Fatal(err)
@@ -232,4 +234,13 @@ func (f *fixture) auditCount() int {
 		f.t.Fatal(err)
 	}
 	return n
+}
+
+// testLogger discards request logs unless DING_TEST_LOG is set, so test and benchmark
+// output shows failures, not every request.
+func testLogger() *slog.Logger {
+	if os.Getenv("DING_TEST_LOG") != "" {
+		return slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	return slog.New(slog.NewTextHandler(io.Discard, nil))
 }
