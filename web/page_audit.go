@@ -143,12 +143,12 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
 		rows := [][]string{{v.T("audit.col.at"), v.T("audit.col.actor"), v.T("audit.col.ip"), v.T("audit.col.entity_type"),
 			v.T("audit.col.entity_id"), v.T("audit.col.action"), v.T("audit.col.before"), v.T("audit.col.after")}}
 		for _, e := range entries {
-			rows = append(rows, []string{usersCSVTime(&e.At), e.ActorName, e.IP, auditLabel(v.Lang, "audit.entity.", e.Entity),
+			rows = append(rows, []string{csvTime(&e.At), e.ActorName, e.IP, auditLabel(v.Lang, "audit.entity.", e.Entity),
 				strconv.FormatInt(e.EntityID, 10), auditLabel(v.Lang, "audit.action.", e.Action), string(e.Before), string(e.After)})
 		}
-		return usersWriteCSV(w, "audit-"+s.db.Now().In(shanghai).Format("20060102")+".csv", rows)
+		return writeCSV(w, "audit-"+s.db.Now().In(shanghai).Format("20060102")+".csv", rows)
 	}
-	pg := usersPageParam(q)
+	pg := pageParam(q)
 	var rows []auditRow
 	total := 0
 	status := http.StatusOK
@@ -180,8 +180,8 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
 		"Rows":      rows,
 		"Entities":  auditEntities,
 		"Actions":   auditActions,
-		"Pager":     newUsersPager(r, total, pg, auditPageSize),
-		"ExportURL": usersExportURL(r),
+		"Pager":     newPager(r, total, pg, auditPageSize),
+		"ExportURL": exportURL(r),
 		"ExportMax": auditCSVMaxRow,
 	}
 	s.renderStatus(w, r, status, "audit", v)

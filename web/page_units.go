@@ -1,9 +1,7 @@
 package web
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -190,8 +188,7 @@ func (s *Server) unitsPage(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// unitsCSV exports the units the list shows (all pages), in tree order, with a UTF-8 BOM so
-// that Excel opens the Chinese text correctly.
+// unitsCSV exports the units the list shows (all pages), in tree order.
 func (s *Server) unitsCSV(w http.ResponseWriter, r *http.Request, v *view, f ding.UnitFilter) error {
 	ctx := r.Context()
 	f.Limit, f.Offset = 0, 0
@@ -203,39 +200,18 @@ func (s *Server) unitsCSV(w http.ResponseWriter, r *http.Request, v *view, f din
 	if err != nil {
 		return err
 	}
-	var b bytes.Buffer
-	b.WriteString("\ufeff")
-	cw := csv.NewWriter(&b)
-	cw.UseCRLF = true
-	cw.Write([]string{v.T("units.name"), v.T("units.short_name"), v.T("units.kind"), v.T("units.code"),
-		v.T("units.parent_short"), v.T("units.level"), v.T("units.status")})
+	rows := [][]string{{v.T("units.name"), v.T("units.short_name"), v.T("units.kind"), v.T("units.code"),
+		v.T("units.parent_short"), v.T("units.level"), v.T("units.status")}}
 	for _, row := range unitsFlatten(unitsTree(units, nil), 0, nil, nil) {
 		status := v.T("units.status_active")
 		if row.Disabled {
 			status = v.T("units.status_disabled")
 		}
-		cw.Write([]string{unitsCSVCell(row.Name), unitsCSVCell(row.ShortName), v.T("unit.kind." + string(row.Kind)),
-			unitsCSVCell(row.Code), unitsCSVCell(names[row.ParentID]), strconv.Itoa(row.Depth + 1), status})
+		rows = append(rows, []string{row.Name, row.ShortName, v.T("unit.kind." + string(row.Kind)),
+			row.Code, names[row.ParentID], strconv.Itoa(row.Depth + 1), status})
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return ding.Internal(err, "units csv")
-	}
-	h := w.Header()
-	h.Set("Content-Type", "text/csv; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Disposition", `attachment; filename="units.csv"; filename*=UTF-8''`+url.PathEscape(v.T("units.csv_filename"))+".csv")
-	w.Write(b.Bytes())
-	return nil
-}
-
-// unitsCSVCell keeps spreadsheet programs from running a cell as a formula.
-func unitsCSVCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
+	w.Header().Set("Content-Disposition", `attachment; filename="units.csv"; filename*=UTF-8''`+url.PathEscape(v.T("units.csv_filename"))+".csv")
+	return writeCSV(w, "", rows)
 }
 
 // unitFormData is what unit_form.html shows.

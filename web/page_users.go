@@ -1,11 +1,8 @@
 package web
 
 import (
-	"bytes"
-	"encoding/csv"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -42,132 +39,6 @@ func userStatus(u *ding.User, now time.Time) string {
 	return "active"
 }
 
-// userUnitOption is a unit in a select, indented to show the tree.
-type userUnitOption struct {
-	ID       int64
-	Label    string
-	Disabled bool
-}
-
-// userUnitOptions orders units depth-first so that a select reads like the org tree.
-// Units whose parent is not in the list (outside the caller's scope) start a tree.
-func userUnitOptions(units []*ding.Unit) []userUnitOption {
-	in := make(map[int64]bool, len(units))
-	for _, u := range units {
-		in[u.ID] = true
-	}
-	kids := map[int64][]*ding.Unit{}
-	var roots []*ding.Unit
-	// FindUnits returns units by depth and sort order, so each child list stays sorted.
-	for _, u := range units {
-		if u.ParentID != 0 && in[u.ParentID] {
-			kids[u.ParentID] = append(kids[u.ParentID], u)
-		} else {
-			roots = append(roots, u)
-		}
-	}
-	out := make([]userUnitOption, 0, len(units))
-	var walk func(u *ding.Unit, level int)
-	walk = func(u *ding.Unit, level int) {
-		// Ideographic spaces survive the whitespace collapsing of <option>.
-		out = append(out, userUnitOption{ID: u.ID, Label: strings.Repeat("\u3000", level) + u.Name, Disabled: u.Disabled})
-		for _, k := range kids[u.ID] {
-			walk(k, level+1)
-		}
-	}
-	for _, u := range roots {
-		walk(u, 0)
-	}
-	return out
-}
-
-// usersPager is the navigation under a paginated list; its links keep the filters.
-type usersPager struct {
-	Total, Page, Pages int
-	Prev, Next         string
-}
-
-// usersPageParam reads the 1-based page number from the query; anything odd is page 1.
-func usersPageParam(q url.Values) int {
-	n, err := strconv.Atoi(q.Get("page"))
-	if err != nil || n < 1 {
-		return 1
-	}
-	return n
-}
-
-func newUsersPager(r *http.Request, total, page, size int) usersPager {
-	p := usersPager{Total: total, Page: page, Pages: max(1, (total+size-1)/size)}
-	link := func(n int) string {
-		q := r.URL.Query()
-		q.Del("flash")
-		if n > 1 {
-			q.Set("page", strconv.Itoa(n))
-		} else {
-			q.Del("page")
-		}
-		if enc := q.Encode(); enc != "" {
-			return r.URL.Path + "?" + enc
-		}
-		return r.URL.Path
-	}
-	if page > 1 {
-		p.Prev = link(min(page-1, p.Pages))
-	}
-	if page < p.Pages {
-		p.Next = link(page + 1)
-	}
-	return p
-}
-
-// usersExportURL is the current list's URL asking for CSV, without the page.
-func usersExportURL(r *http.Request) string {
-	q := r.URL.Query()
-	q.Del("page")
-	q.Del("flash")
-	q.Set("format", "csv")
-	return r.URL.Path + "?" + q.Encode()
-}
-
-// usersWriteCSV sends rows as a CSV download. The UTF-8 byte order mark makes Excel read
-// Chinese correctly; a cell that starts like a formula gets a leading ' so that a
-// spreadsheet shows it instead of running it.
-func usersWriteCSV(w http.ResponseWriter, filename string, rows [][]string) error {
-	var b bytes.Buffer
-	b.WriteString("\ufeff")
-	cw := csv.NewWriter(&b)
-	cw.UseCRLF = true
-	for _, row := range rows {
-		for i, c := range row {
-			if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
-				row[i] = "'" + c
-			}
-		}
-		if err := cw.Write(row); err != nil {
-			return ding.Internal(err, "csv")
-		}
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return ding.Internal(err, "csv")
-	}
-	h := w.Header()
-	h.Set("Content-Type", "text/csv; charset=utf-8")
-	h.Set("Content-Disposition", `attachment; filename="`+filename+`"`)
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
-	_, err := w.Write(b.Bytes())
-	return err
-}
-
-// usersCSVTime formats a timestamp for an export, in Asia/Shanghai, to the second.
-func usersCSVTime(t *time.Time) string {
-	if t == nil || t.IsZero() {
-		return ""
-	}
-	return t.In(shanghai).Format("2006-01-02 15:04:05")
-}
-
 // usersPage lists the users in the caller's scope, filtered, paginated, or as CSV.
 func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
@@ -200,11 +71,11 @@ func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) error {
 		for _, u := range users {
 			rows = append(rows, []string{u.Username, u.DisplayName, u.UnitName, v.T("role." + string(u.Role)),
 				v.T("scope." + string(u.Scope)), v.T("users.status." + userStatus(u, now)), u.Email, u.Phone,
-				usersCSVTime(u.LastLoginAt), usersCSVTime(&u.CreatedAt)})
+				csvTime(u.LastLoginAt), csvTime(&u.CreatedAt)})
 		}
-		return usersWriteCSV(w, "users-"+now.In(shanghai).Format("20060102")+".csv", rows)
+		return writeCSV(w, "users-"+now.In(shanghai).Format("20060102")+".csv", rows)
 	}
-	pg := usersPageParam(q)
+	pg := pageParam(q)
 	f.Limit, f.Offset = usersPageSize, (pg-1)*usersPageSize
 	users, total, err := s.db.FindUsers(ctx, f)
 	if err != nil {
@@ -223,10 +94,10 @@ func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) error {
 	v.Form = q
 	v.Data = map[string]any{
 		"Rows":      rows,
-		"Units":     userUnitOptions(units),
+		"Units":     unitOptions(units),
 		"Roles":     ding.Roles,
-		"Pager":     newUsersPager(r, total, pg, usersPageSize),
-		"ExportURL": usersExportURL(r),
+		"Pager":     newPager(r, total, pg, usersPageSize),
+		"ExportURL": exportURL(r),
 	}
 	s.render(w, r, "users", v)
 	return nil
@@ -240,7 +111,7 @@ type userPageData struct {
 	Status  string
 	CanEdit bool
 	IsSelf  bool
-	Units   []userUnitOption
+	Units   []unitOption
 	Roles   []ding.Role
 	Scopes  []ding.DataScope
 }
@@ -274,12 +145,12 @@ func userGrantable(a *ding.Actor) ([]ding.Role, []ding.DataScope) {
 
 // userFormUnits returns the units a user may be put in: the enabled units in scope, plus
 // the user's current unit so that the select does not silently change it.
-func (s *Server) userFormUnits(r *http.Request, current int64) ([]userUnitOption, error) {
+func (s *Server) userFormUnits(r *http.Request, current int64) ([]unitOption, error) {
 	units, _, err := s.db.FindUnits(r.Context(), ding.UnitFilter{})
 	if err != nil {
 		return nil, err
 	}
-	opts := userUnitOptions(units)
+	opts := unitOptions(units)
 	if current == 0 {
 		return opts, nil
 	}
@@ -289,7 +160,7 @@ func (s *Server) userFormUnits(r *http.Request, current int64) ([]userUnitOption
 		}
 	}
 	if u, err := s.db.FindUnitByID(r.Context(), current); err == nil {
-		opts = append([]userUnitOption{{ID: u.ID, Label: u.Name, Disabled: u.Disabled}}, opts...)
+		opts = append([]unitOption{{ID: u.ID, Label: u.Name, Disabled: u.Disabled}}, opts...)
 	}
 	return opts, nil
 }
