@@ -2,6 +2,7 @@ package store
 
 import (
 	"database/sql/driver"
+	"ding"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -93,6 +94,45 @@ func (s jsonScan) Scan(v any) error {
 		*s.dst = append(json.RawMessage(nil), x...)
 	default:
 		return fmt.Errorf("store: cannot scan %T as json", v)
+	}
+	return nil
+}
+
+// dateArg is a civil date argument: YYYY-MM-DD text (SQLite TEXT, PostgreSQL DATE), or
+// NULL for the zero date.
+func dateArg(d ding.Date) any {
+	if d.IsZero() {
+		return nil
+	}
+	return d.String()
+}
+
+// dateScan scans a DATE (PostgreSQL gives time.Time) or TEXT (SQLite) into ding.Date.
+type dateScan struct{ dst *ding.Date }
+
+func (s dateScan) Scan(v any) error {
+	switch x := v.(type) {
+	case nil:
+		*s.dst = ding.Date{}
+	case time.Time:
+		*s.dst = ding.Date{Year: x.Year(), Month: x.Month(), Day: x.Day()}
+	case string, []byte:
+		var str string
+		if b, ok := x.([]byte); ok {
+			str = string(b)
+		} else {
+			str = x.(string)
+		}
+		if len(str) > 10 {
+			str = str[:10]
+		}
+		d, err := ding.ParseDate(str)
+		if err != nil {
+			return err
+		}
+		*s.dst = d
+	default:
+		return fmt.Errorf("store: cannot scan %T as date", v)
 	}
 	return nil
 }
