@@ -98,3 +98,10 @@ var _ = addUI(map[string][2]string{
 	"team_role.lead":          {"牵头单位", "Lead unit"},
 	"team_role.coop":          {"配合单位", "Cooperating unit"},
 })
+
+var _ = addUI(map[string][2]string{
+	"import.duplicate_code":   {"项目代码“%s”在本文件中重复（首次出现在第 %d 行）", "Project code %q appears twice in this file (first on row %d)"},
+	"import.duplicate_period": {"项目“%s”的 %s 进度在本文件中重复（首次出现在第 %d 行）", "Progress of %q for %s appears twice in this file (first on row %d)"},
+	"import.code_elsewhere":   {"项目代码“%s”已被您管理范围以外的项目使用", "Project code %q is used by a project outside your scope"},
+	"import.no_project":       {"找不到项目代码为“%s”的项目", "No project with code %q"},
+})

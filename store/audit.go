@@ -9,6 +9,9 @@ import (
 // audit appends an audit entry in the transaction: the actor, the time, the address, and
 // the record before and after as JSON.
 func (tx *Tx) audit(entity string, id int64, action string, before, after any) error {
+	if tx.quiet {
+		return nil
+	}
 	var b, a any
 	var err error
 	if before != nil {

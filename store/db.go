@@ -178,6 +178,7 @@ type Tx struct {
 	ctx   context.Context
 	actor *ding.Actor
 	now   time.Time
+	quiet bool // an import writes one audit event for the whole batch, not one per record
 }
 
 // begin opens a write transaction for the actor in ctx.

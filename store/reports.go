@@ -158,15 +158,16 @@ func (db *DB) SubmitReport(ctx context.Context, r *ding.ProgressReport, photos [
 		return err
 	}
 	defer tx.rollback()
-	if err := submitReport(tx, r, photos, false); err != nil {
+	if err := submitReport(tx, r, photos, false, false); err != nil {
 		return err
 	}
 	return tx.commit()
 }
 
-// submitReport does SubmitReport's work in tx. imported reports skip the window check
-// (an import carries history) and are approved at once when the actor is the office.
-func submitReport(tx *Tx, r *ding.ProgressReport, photos []ding.Photo, imported bool) error {
+// submitReport does SubmitReport's work in tx. Imported reports skip the window check (an
+// import carries history); deferFigures leaves the running figures to the caller, who
+// recomputes each project-year once.
+func submitReport(tx *Tx, r *ding.ProgressReport, photos []ding.Photo, imported, deferFigures bool) error {
 	p, err := reportableProject(tx, r.ProjectID)
 	if err != nil {
 		return err
@@ -224,6 +225,9 @@ func submitReport(tx *Tx, r *ding.ProgressReport, photos []ding.Photo, imported 
 		ph.ID = pid
 	}
 	r.Photos = photos
+	if deferFigures {
+		return nil
+	}
 	if err := recomputeYear(tx, r.ProjectID, period.Year); err != nil {
 		return err
 	}

@@ -49,7 +49,7 @@ func forEachEngine(t *testing.T, fn func(t *testing.T, f *fixture)) {
 func newFixture(t testing.TB, e storetest.Engine) *fixture {
 	t.Helper()
 	db := storetest.Open(t, e)
-	srv, err := New(db, Options{Hasher: auth.FastHasher, MaxBodyBytes: 64 << 10, Logger: testLogger(),
+	srv, err := New(db, Options{Hasher: auth.FastHasher, MaxBodyBytes: 64 << 10, Logger: testLogger(), DataDir: t.TempDir(),
 		LoginPolicy: ding.LoginPolicy{SlowAfter: 3, MaxDelay: 30e9, LockAfter: 5, LockFor: 15 * 60e9}})
 	if err != nil {
 		t.Fatal(err)

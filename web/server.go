@@ -25,6 +25,7 @@ var staticFS embed.FS
 // Options configure the web server.
 type Options struct {
 	BaseURL      string        // external URL; https:// makes cookies Secure
+	DataDir      string        // where uploaded files live (photos/<sha256>)
 	MaxBodyBytes int64         // request body limit
 	SessionTTL   time.Duration // idle lifetime of a login session
 	TrustProxy   bool          // take the client address from X-Forwarded-For

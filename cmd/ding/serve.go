@@ -100,7 +100,7 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	srv, err := web.New(db, web.Options{
-		BaseURL: m.Config.BaseURL, MaxBodyBytes: m.Config.MaxBodyBytes, SessionTTL: m.Config.SessionTTL,
+		BaseURL: m.Config.BaseURL, DataDir: m.Config.DataDir, MaxBodyBytes: m.Config.MaxBodyBytes, SessionTTL: m.Config.SessionTTL,
 		TrustProxy: m.Config.TrustProxy, SessionKey: key, Hasher: hasher, Logger: m.log,
 	})
 	if err != nil {
