@@ -25,6 +25,7 @@ type ImportReport struct {
 // ImportBatch is what a file brings. Source names it for the audit log.
 type ImportBatch struct {
 	Source   string
+	Approve  bool // reports are approved at once (administrators and the office only)
 	Projects []ImportProject
 	Reports  []ImportReport
 }
@@ -61,6 +62,9 @@ func (db *DB) Import(ctx context.Context, b ImportBatch, commit bool) (*ImportRe
 	}
 	defer tx.rollback()
 	tx.quiet = true
+	if b.Approve && !(tx.actor.System || tx.actor.Role == ding.RoleAdmin || tx.actor.Role == ding.RoleOffice) {
+		return nil, ding.Errorf(ding.EFORBIDDEN, "err.forbidden")
+	}
 	res := &ImportResult{}
 	rowErr := func(row int, err error) error {
 		e := ding.AsError(err)
@@ -136,7 +140,11 @@ func (db *DB) Import(ctx context.Context, b ImportBatch, commit bool) (*ImportRe
 		r := row.Report
 		err := inSavepoint(func() error {
 			var err error
-			changed, err = importReport(tx, row.Code, &r)
+			if changed, err = importReport(tx, row.Code, &r); err != nil || !changed || !b.Approve {
+				return err
+			}
+			_, err = tx.exec(`UPDATE progress_reports SET status = ?, reviewer_name = ?, reviewed_at = ? WHERE id = ?`,
+				string(ding.ReportApproved), tx.actor.Username, ts(tx.now), r.ID)
 			return err
 		})
 		if err != nil {

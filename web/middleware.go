@@ -152,11 +152,15 @@ func (s *Server) checkCSRF(r *http.Request) error {
 // limitBody caps request bodies.
 func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > s.opts.MaxBodyBytes {
-			s.fail(w, r, ding.Errorf(ding.ETOOLARGE, "err.too_large", byteSize(s.opts.MaxBodyBytes)))
+		limit := s.opts.MaxBodyBytes
+		if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+			limit = s.opts.MaxUpload // files: Excel imports and photos
+		}
+		if r.ContentLength > limit {
+			s.fail(w, r, ding.Errorf(ding.ETOOLARGE, "err.too_large", byteSize(limit)))
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes)
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})
 }
@@ -165,7 +169,7 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 func (s *Server) bodyError(err error) error {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
-		return ding.Errorf(ding.ETOOLARGE, "err.too_large", byteSize(s.opts.MaxBodyBytes))
+		return ding.Errorf(ding.ETOOLARGE, "err.too_large", byteSize(mbe.Limit))
 	}
 	return ding.Errorf(ding.EINVALID, "err.bad_json", err.Error())
 }

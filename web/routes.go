@@ -2,13 +2,19 @@ package web
 
 // pageRoutes registers the UI pages; each area has its own file.
 func (s *Server) pageRoutes() {
-	s.unitPageRoutes()    // page_units.go
-	s.userPageRoutes()    // page_users.go
-	s.accountPageRoutes() // page_account.go: my account, sessions, API tokens
-	s.auditPageRoutes()   // page_audit.go
+	s.unitPageRoutes()     // page_units.go
+	s.userPageRoutes()     // page_users.go
+	s.accountPageRoutes()  // page_account.go: my account, sessions, API tokens
+	s.auditPageRoutes()    // page_audit.go
+	s.projectPageRoutes()  // page_projects.go: list, project page, forms, stages, team, milestones
+	s.reportPageRoutes()   // page_reports.go: plans, progress reports, photos, review queue, chart
+	s.settingsPageRoutes() // page_settings.go: 产业链 list, reporting window
+	s.importPageRoutes()   // page_import.go: Excel template, import preview/commit, exports
 }
 
 // apiRoutes registers the JSON API under /api/v1 (api.go and api_*.go).
 func (s *Server) apiRoutes() {
 	s.apiV1Routes()
+	s.apiProjectRoutes() // api_projects.go
+	s.apiImportRoutes()  // api_import.go
 }

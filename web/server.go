@@ -27,6 +27,7 @@ type Options struct {
 	BaseURL      string        // external URL; https:// makes cookies Secure
 	DataDir      string        // where uploaded files live (photos/<sha256>)
 	MaxBodyBytes int64         // request body limit
+	MaxUpload    int64         // limit of multipart uploads (Excel files, photos)
 	SessionTTL   time.Duration // idle lifetime of a login session
 	TrustProxy   bool          // take the client address from X-Forwarded-For
 	SessionKey   []byte        // keys session cookie hashes; see auth.Authenticator.SessionKey
@@ -51,6 +52,9 @@ type Server struct {
 func New(db *store.DB, opts Options) (*Server, error) {
 	if opts.MaxBodyBytes <= 0 {
 		opts.MaxBodyBytes = 1 << 20
+	}
+	if opts.MaxUpload <= 0 {
+		opts.MaxUpload = 20 << 20
 	}
 	if opts.SessionTTL <= 0 {
 		opts.SessionTTL = 12 * time.Hour
