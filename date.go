@@ -3,6 +3,8 @@ package ding
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
+	"strconv"
 	"time"
 )
 
@@ -87,7 +89,8 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 	}
 	v, err := ParseDate(*s)
 	if err != nil {
-		return err
+		// A type error lets the JSON decoder name the field that holds the bad date.
+		return &json.UnmarshalTypeError{Value: "string " + strconv.Quote(*s), Type: reflect.TypeOf(Date{})}
 	}
 	*d = v
 	return nil

@@ -236,7 +236,7 @@ func checkProjectRefs(tx *Tx, p *ding.Project) error {
 	if unit.Disabled {
 		return ding.FieldError("unit_id", "user.unit_disabled")
 	}
-	p.UnitName = unit.Name
+	p.UnitName, p.LocationName, p.LeaderName = unit.Name, "", ""
 	if p.LocationID != 0 {
 		loc, err := findUnitByID(tx.ctx, tx.reader, ding.SystemActor("refs"), p.LocationID)
 		if err != nil || (loc.Kind != ding.UnitTown && loc.Kind != ding.UnitPark) {
@@ -301,6 +301,14 @@ func createProject(tx *Tx, p *ding.Project) error {
 	p.Normalize()
 	if err := p.Validate(); err != nil {
 		return err
+	}
+	// A project entered at a later stage must have got there legally: started means signed
+	// (unless government-invested), dropped means a reason.
+	if p.Stage.Index() >= ding.StageStarted.Index() && p.SignedOn.IsZero() && p.Investor != ding.InvestorGovernment {
+		return ding.FieldError("signed_on", "project.start_before_signed")
+	}
+	if p.Stage == ding.StageDropped && p.DropReason == "" {
+		return ding.FieldError("drop_reason", "project.drop_reason_required")
 	}
 	if err := checkProjectRefs(tx, p); err != nil {
 		return err

@@ -71,8 +71,23 @@ func getChains(ctx context.Context, r reader) ([]string, error) {
 // Chains returns the configured 产业链 list (empty: any chain is accepted).
 func (db *DB) Chains(ctx context.Context) ([]string, error) { return getChains(ctx, db.reader()) }
 
+// canSet reports whether the caller may change settings: administrators and the office.
+func canSet(ctx context.Context) error {
+	a := ding.ActorFrom(ctx)
+	if a == nil {
+		return ding.Errorf(ding.EUNAUTHORIZED, "err.unauthorized")
+	}
+	if !(a.System || a.Role == ding.RoleAdmin || a.Role == ding.RoleOffice) {
+		return ding.Errorf(ding.EFORBIDDEN, "err.forbidden")
+	}
+	return nil
+}
+
 // SetChains replaces the 产业链 list: trimmed, without blanks or duplicates.
 func (db *DB) SetChains(ctx context.Context, chains []string) error {
+	if err := canSet(ctx); err != nil {
+		return err
+	}
 	var clean []string
 	seen := map[string]bool{}
 	for _, c := range chains {
@@ -106,6 +121,9 @@ func getWindow(ctx context.Context, r reader) (ding.ReportWindow, error) {
 
 // SetReportWindow changes the reporting window.
 func (db *DB) SetReportWindow(ctx context.Context, w ding.ReportWindow) error {
+	if err := canSet(ctx); err != nil {
+		return err
+	}
 	if err := w.Validate(); err != nil {
 		return err
 	}

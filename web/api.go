@@ -139,6 +139,9 @@ func jsonKind(t reflect.Type) string {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
+	if t == reflect.TypeOf(ding.Date{}) {
+		return "date YYYY-MM-DD"
+	}
 	switch t.Kind() {
 	case reflect.Bool:
 		return "boolean"
