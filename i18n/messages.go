@@ -14,6 +14,7 @@ var messages = map[string][2]string{
 	"err.duplicate":      {"记录重复", "Duplicate record"},
 	"err.reference":      {"引用的记录不存在", "A referenced record does not exist"},
 	"err.bad_json":       {"请求内容不是有效的 JSON：%s", "The request body is not valid JSON: %s"},
+	"err.bad_upload":     {"上传的表单无法读取，请重新选择文件后提交", "The upload could not be read; choose the files again and resubmit"},
 	"err.bad_param":      {"参数 %s 的值无效", "Invalid value for parameter %s"},
 	"err.method":         {"不支持该请求方法", "Method not allowed"},
 	"field.too_long":     {"内容过长（最多 %d 个字符）", "Too long (at most %d characters)"},

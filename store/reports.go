@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strconv"
+	"strings"
 
 	"ding"
 )
@@ -15,6 +17,7 @@ type ReportFilter struct {
 	Period      string
 	Status      ding.ReportStatus
 	CurrentOnly bool
+	Oldest      bool // oldest period first (a review queue); default newest first
 	Limit       int
 	Offset      int
 }
@@ -60,7 +63,11 @@ func findReports(ctx context.Context, r reader, a *ding.Actor, f ReportFilter) (
 	if err := r.queryRow(ctx, `SELECT COUNT(*)`+from+w.String(), w.args...).Scan(&total); err != nil {
 		return nil, 0, r.db.mapErr(err)
 	}
-	rows, err := r.query(ctx, `SELECT `+reportCols+from+w.String()+` ORDER BY r.period_end DESC, r.version DESC, r.id DESC`+page(f.Limit, f.Offset), w.args...)
+	order := ` ORDER BY r.period_end DESC, r.version DESC, r.id DESC`
+	if f.Oldest {
+		order = ` ORDER BY r.period_end, r.submitted_at, r.id`
+	}
+	rows, err := r.query(ctx, `SELECT `+reportCols+from+w.String()+order+page(f.Limit, f.Offset), w.args...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -77,15 +84,126 @@ func findReports(ctx context.Context, r reader, a *ding.Actor, f ReportFilter) (
 		return nil, 0, r.db.mapErr(err)
 	}
 	rows.Close()
-	for _, rep := range out {
-		if err := cumulate(ctx, r, rep); err != nil {
-			return nil, 0, err
-		}
-		if err := loadPhotos(ctx, r, rep); err != nil {
-			return nil, 0, err
-		}
+	if err := cumulateAll(ctx, r, out); err != nil {
+		return nil, 0, err
+	}
+	if err := loadPhotosAll(ctx, r, out); err != nil {
+		return nil, 0, err
 	}
 	return out, total, nil
+}
+
+// idList renders ids as a SQL list of literals (they are int64s, so this is safe) for
+// the IN clauses that load a page's related rows in one query.
+func idList(ids []int64) string {
+	var b strings.Builder
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.FormatInt(id, 10))
+	}
+	return b.String()
+}
+
+// cumulateAll fills the year-to-date and since-start figures of a page of reports from the
+// running figures of their projects, read in one query.
+func cumulateAll(ctx context.Context, r reader, reps []*ding.ProgressReport) error {
+	if len(reps) == 0 {
+		return nil
+	}
+	seen := map[int64]bool{}
+	var ids []int64
+	for _, rep := range reps {
+		if !seen[rep.ProjectID] {
+			seen[rep.ProjectID] = true
+			ids = append(ids, rep.ProjectID)
+		}
+	}
+	type ym struct {
+		year, month int
+		completed   int64
+	}
+	months := map[int64][]ym{}
+	rows, err := r.query(ctx, `SELECT project_id, year, month, completed FROM project_months WHERE project_id IN (`+idList(ids)+`)`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var pid int64
+		var m ym
+		if err := rows.Scan(&pid, &m.year, &m.month, &m.completed); err != nil {
+			return r.db.mapErr(err)
+		}
+		months[pid] = append(months[pid], m)
+	}
+	if err := rows.Err(); err != nil {
+		return r.db.mapErr(err)
+	}
+	for _, rep := range reps {
+		p, err := ding.ParsePeriod(rep.Period)
+		if err != nil {
+			continue
+		}
+		month := p.N
+		if p.Kind == ding.PeriodWeek {
+			month = int(p.End().Month)
+		}
+		rep.CompletedYTD, rep.CompletedAll = 0, 0
+		for _, m := range months[rep.ProjectID] {
+			if m.year < p.Year || (m.year == p.Year && m.month <= month) {
+				rep.CompletedAll += m.completed
+				if m.year == p.Year {
+					rep.CompletedYTD += m.completed
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// loadPhotosAll attaches the photos of a page of reports, read in one query.
+func loadPhotosAll(ctx context.Context, r reader, reps []*ding.ProgressReport) error {
+	if len(reps) == 0 {
+		return nil
+	}
+	byID := map[int64]*ding.ProgressReport{}
+	ids := make([]int64, 0, len(reps))
+	for _, rep := range reps {
+		byID[rep.ID] = rep
+		ids = append(ids, rep.ID)
+	}
+	rows, err := r.query(ctx, `SELECT id, report_id, hash, name, mime, size FROM report_photos WHERE report_id IN (`+idList(ids)+`) ORDER BY id`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var ph ding.Photo
+		if err := rows.Scan(&ph.ID, &ph.ReportID, &ph.Hash, &ph.Name, &ph.MIME, &ph.Size); err != nil {
+			return r.db.mapErr(err)
+		}
+		byID[ph.ReportID].Photos = append(byID[ph.ReportID].Photos, ph)
+	}
+	return r.db.mapErr(rows.Err())
+}
+
+// FindPhoto returns a photo by its content hash if some report the caller can see has it.
+func (db *DB) FindPhoto(ctx context.Context, hash string) (*ding.Photo, error) {
+	cond, args := projectScope(ding.ActorFrom(ctx))
+	ph := &ding.Photo{}
+	err := db.reader().queryRow(ctx, `SELECT ph.id, ph.report_id, ph.hash, ph.name, ph.mime, ph.size
+		FROM report_photos ph JOIN progress_reports r ON r.id = ph.report_id JOIN projects p ON p.id = r.project_id
+		WHERE ph.hash = ? AND `+cond+` ORDER BY ph.id LIMIT 1`, append([]any{hash}, args...)...).
+		Scan(&ph.ID, &ph.ReportID, &ph.Hash, &ph.Name, &ph.MIME, &ph.Size)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("photo")
+	}
+	if err != nil {
+		return nil, db.mapErr(err)
+	}
+	return ph, nil
 }
 
 // cumulate fills a report's year-to-date and since-start figures at its period: the sums of
@@ -104,22 +222,6 @@ func cumulate(ctx context.Context, r reader, rep *ding.ProgressReport) error {
 		COALESCE(SUM(CASE WHEN year < ? OR (year = ? AND month <= ?) THEN completed ELSE 0 END), 0)
 		FROM project_months WHERE project_id = ?`, p.Year, month, p.Year, p.Year, month, rep.ProjectID).Scan(&rep.CompletedYTD, &rep.CompletedAll)
 	return r.db.mapErr(err)
-}
-
-func loadPhotos(ctx context.Context, r reader, rep *ding.ProgressReport) error {
-	rows, err := r.query(ctx, `SELECT id, report_id, hash, name, mime, size FROM report_photos WHERE report_id = ? ORDER BY id`, rep.ID)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var ph ding.Photo
-		if err := rows.Scan(&ph.ID, &ph.ReportID, &ph.Hash, &ph.Name, &ph.MIME, &ph.Size); err != nil {
-			return r.db.mapErr(err)
-		}
-		rep.Photos = append(rep.Photos, ph)
-	}
-	return r.db.mapErr(rows.Err())
 }
 
 // FindReportByID returns one report in the caller's scope.

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -308,8 +309,12 @@ func (s *Server) page(h func(http.ResponseWriter, *http.Request) error, needLogi
 			return
 		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			if err := r.ParseForm(); err != nil {
-				s.fail(w, r, s.bodyError(err))
+			err := s.parseBody(r)
+			if r.MultipartForm != nil {
+				defer r.MultipartForm.RemoveAll()
+			}
+			if err != nil {
+				s.fail(w, r, err)
 				return
 			}
 			if err := s.checkCSRF(r); err != nil {
@@ -321,6 +326,26 @@ func (s *Server) page(h func(http.ResponseWriter, *http.Request) error, needLogi
 			s.fail(w, r, err)
 		}
 	}
+}
+
+// parseBody reads a form: url-encoded, or multipart with its files (parts beyond 8 MiB
+// spill to temporary files, removed when the request ends), so that the CSRF field of an
+// upload form is seen like any other.
+func (s *Server) parseBody(r *http.Request) error {
+	var err error
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		err = r.ParseMultipartForm(8 << 20)
+	} else {
+		err = r.ParseForm()
+	}
+	if err == nil {
+		return nil
+	}
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return ding.Errorf(ding.ETOOLARGE, "err.too_large", byteSize(mbe.Limit))
+	}
+	return ding.Errorf(ding.EINVALID, "err.bad_upload")
 }
 
 // redirect answers a successful form post with a redirect (POST-redirect-GET).

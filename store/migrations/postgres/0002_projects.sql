@@ -168,3 +168,4 @@ CREATE TABLE report_photos (
     size      BIGINT NOT NULL
 );
 CREATE INDEX report_photos_report ON report_photos(report_id);
+CREATE INDEX report_photos_hash ON report_photos(hash);
