@@ -37,8 +37,10 @@ func scanProject(sc interface{ Scan(...any) error }) (*ding.Project, error) {
 }
 
 // projectScope keeps the projects the actor may see: those whose lead or cooperating units
-// lie in the actor's scope, and those the actor leads (the "1" leader).
-func projectScope(a *ding.Actor) (string, []any) {
+// lie in the actor's scope, and those the actor leads (the "1" leader). For one project
+// (single) a correlated EXISTS probes that project's team only; for a list the IN form
+// lets the engine build the set of visible projects once.
+func projectScope(a *ding.Actor, single bool) (string, []any) {
 	if a == nil {
 		return "1=0", nil
 	}
@@ -47,9 +49,16 @@ func projectScope(a *ding.Actor) (string, []any) {
 	}
 	switch a.Scope {
 	case ding.ScopeUnitTree:
+		if single {
+			return `(p.leader_id = ? OR EXISTS (SELECT 1 FROM project_units pu JOIN unit_closure c ON c.descendant_id = pu.unit_id
+				WHERE pu.project_id = p.id AND c.ancestor_id = ?))`, []any{a.UserID, a.UnitID}
+		}
 		return `(p.leader_id = ? OR p.id IN (SELECT pu.project_id FROM project_units pu
 			JOIN unit_closure c ON c.descendant_id = pu.unit_id WHERE c.ancestor_id = ?))`, []any{a.UserID, a.UnitID}
 	case ding.ScopeUnit:
+		if single {
+			return `(p.leader_id = ? OR EXISTS (SELECT 1 FROM project_units pu WHERE pu.project_id = p.id AND pu.unit_id = ?))`, []any{a.UserID, a.UnitID}
+		}
 		return `(p.leader_id = ? OR p.id IN (SELECT pu.project_id FROM project_units pu WHERE pu.unit_id = ?))`, []any{a.UserID, a.UnitID}
 	case ding.ScopeSelf:
 		return `p.leader_id = ?`, []any{a.UserID}
@@ -66,7 +75,7 @@ var projectSorts = map[string]string{
 
 func projectWhere(a *ding.Actor, f ding.ProjectFilter) where {
 	var w where
-	cond, args := projectScope(a)
+	cond, args := projectScope(a, f.ID != 0)
 	w.add(cond, args...)
 	if f.ID != 0 {
 		w.add("p.id = ?", f.ID)

@@ -41,7 +41,7 @@ func (db *DB) FindReports(ctx context.Context, f ReportFilter) ([]*ding.Progress
 
 func findReports(ctx context.Context, r reader, a *ding.Actor, f ReportFilter) ([]*ding.ProgressReport, int, error) {
 	var w where
-	cond, args := projectScope(a)
+	cond, args := projectScope(a, f.ID != 0 || f.ProjectID != 0)
 	w.add(cond, args...)
 	if f.ID != 0 {
 		w.add("r.id = ?", f.ID)
@@ -191,7 +191,7 @@ func loadPhotosAll(ctx context.Context, r reader, reps []*ding.ProgressReport) e
 
 // FindPhoto returns a photo by its content hash if some report the caller can see has it.
 func (db *DB) FindPhoto(ctx context.Context, hash string) (*ding.Photo, error) {
-	cond, args := projectScope(ding.ActorFrom(ctx))
+	cond, args := projectScope(ding.ActorFrom(ctx), true)
 	ph := &ding.Photo{}
 	err := db.reader().queryRow(ctx, `SELECT ph.id, ph.report_id, ph.hash, ph.name, ph.mime, ph.size
 		FROM report_photos ph JOIN progress_reports r ON r.id = ph.report_id JOIN projects p ON p.id = r.project_id
