@@ -185,6 +185,7 @@ func (db *DB) Import(ctx context.Context, b ImportBatch, commit bool) (*ImportRe
 
 // importProject creates the project or updates its facts (and stage) when they differ.
 func importProject(tx *Tx, p *ding.Project) (string, error) {
+	stageGiven := p.Stage != "" // Normalize fills in 谋划; a blank cell means "keep"
 	p.Normalize()
 	if err := p.Validate(); err != nil {
 		return "", err
@@ -207,6 +208,20 @@ func importProject(tx *Tx, p *ding.Project) (string, error) {
 	}
 	want := *p
 	stage, stageOn := want.Stage, want.StageOn
+	if !stageGiven {
+		stage = ""
+	}
+	// A blank date cell does not erase a stored date (transitions fill them in, so the
+	// next import of the same file would otherwise "change" them back).
+	for _, d := range []struct{ want, cur *ding.Date }{{&want.SignedOn, &cur.SignedOn}, {&want.ActualStart, &cur.ActualStart},
+		{&want.ActualEnd, &cur.ActualEnd}, {&want.InStatsOn, &cur.InStatsOn}, {&want.PlannedStart, &cur.PlannedStart}, {&want.PlannedEnd, &cur.PlannedEnd}} {
+		if d.want.IsZero() {
+			*d.want = *d.cur
+		}
+	}
+	if !want.InStats && cur.InStats && !cur.InStatsOn.IsZero() && p.InStatsOn.IsZero() {
+		want.InStats = true
+	}
 	want.ID, want.Version = cur.ID, cur.Version
 	// Fields the sheet does not carry keep their stored values.
 	want.LeaderID, want.LeaderName, want.UnitName, want.LocationName = cur.LeaderID, cur.LeaderName, cur.UnitName, cur.LocationName

@@ -81,3 +81,33 @@ func TestImportPreviewCommitIdempotent(t *testing.T) {
 		}
 	})
 }
+
+// TestImportSettles: a sheet without stages or dates keeps the stored ones, and a stage
+// change that fills in dates does not make the next import of the same file "change" them.
+func TestImportSettles(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := mkProjects(t, db)
+		ctx := userCtx(f.office)
+		row := ding.Project{Code: f.p.Code, Name: f.p.Name, UnitID: f.p.UnitID, LocationID: f.p.LocationID, Investor: f.p.Investor,
+			Industry: f.p.Industry, TotalInvestment: f.p.TotalInvestment, Manufacturing: true}
+		res, err := db.Import(ctx, store.ImportBatch{Projects: []store.ImportProject{{Row: 4, Project: row}}}, true)
+		if err != nil || res.Unchanged != 1 || res.Updated != 0 {
+			t.Fatalf("blank stage and dates: %+v %v", res, err)
+		}
+		got, _ := db.FindProjectByID(ctx, f.p.ID)
+		if got.Stage != ding.StageSigned || got.SignedOn.IsZero() {
+			t.Fatalf("import without a stage moved the project: %s %s", got.Stage, got.SignedOn)
+		}
+		row.Stage, row.StageOn = ding.StageStarted, ding.Date{Year: 2024, Month: 3, Day: 1}
+		for i, want := range []int{1, 0, 0} {
+			res, err := db.Import(ctx, store.ImportBatch{Projects: []store.ImportProject{{Row: 4, Project: row}}}, true)
+			if err != nil || res.Updated != want {
+				t.Fatalf("import %d: %+v %v, want %d updated", i+1, res, err, want)
+			}
+		}
+		got, _ = db.FindProjectByID(ctx, f.p.ID)
+		if got.Stage != ding.StageStarted || got.ActualStart.String() != "2024-03-01" {
+			t.Fatalf("after imports: %s %s", got.Stage, got.ActualStart)
+		}
+	})
+}
