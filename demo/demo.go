@@ -26,6 +26,9 @@ type Result struct {
 	Users      int
 	Logins     []Login
 	DistrictID int64
+	Projects   int // projects created, with their stage changes and teams
+	Plans      int // annual plans
+	Reports    int // monthly progress reports, approved
 }
 
 // ErrNotEmpty is returned (wrapped) by Seed when the database already has units.
@@ -49,6 +52,7 @@ var steps = []struct {
 }{
 	{"org tree", (*seeder).seedUnits},
 	{"users", (*seeder).seedUsers},
+	{"projects", (*seeder).seedProjects},
 }
 
 // Seed creates the demo org tree and users. password is the password of every demo

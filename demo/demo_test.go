@@ -154,7 +154,7 @@ func TestSeed(t *testing.T) {
 				t.Errorf("login %+v, stored %+v", l, rec.User)
 			}
 		}
-		if got := strings.Join(names, ","); got != "admin,xmb,lingdao,zhangtan,nianli,fgj,shi,guest" {
+		if got := strings.Join(names, ","); got != "admin,xmb,lingdao,zhangtan,nianli,fgj,shi,guest,wangfq,lifq,chenfq" {
 			t.Fatalf("logins %s", got)
 		}
 

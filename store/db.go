@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"ding"
@@ -44,6 +45,10 @@ type DB struct {
 	path    string // SQLite file
 
 	extraMigrations []Migration // tests only
+
+	yearMu  sync.Mutex // CurrentYear's cache
+	yearVal int
+	yearAt  time.Time
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 }
@@ -179,6 +184,9 @@ type Tx struct {
 	actor *ding.Actor
 	now   time.Time
 	quiet bool // an import writes one audit event for the whole batch, not one per record
+	// reportable caches, within an import, the projects already found reportable, so a
+	// sheet of 10,000 reports checks each project once instead of once per row.
+	reportable map[int64]*ding.Project
 }
 
 // begin opens a write transaction for the actor in ctx.

@@ -62,6 +62,7 @@ func (db *DB) Import(ctx context.Context, b ImportBatch, commit bool) (*ImportRe
 	}
 	defer tx.rollback()
 	tx.quiet = true
+	tx.reportable = map[int64]*ding.Project{}
 	if b.Approve && !(tx.actor.System || tx.actor.Role == ding.RoleAdmin || tx.actor.Role == ding.RoleOffice) {
 		return nil, ding.Errorf(ding.EFORBIDDEN, "err.forbidden")
 	}

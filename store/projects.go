@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
+	"time"
 
 	"ding"
 )
@@ -130,15 +131,35 @@ func projectWhere(a *ding.Actor, f ding.ProjectFilter) where {
 // sorted as asked, with the totals of the whole filtered set (count, investment, this
 // year's plan and completed).
 func (db *DB) FindProjects(ctx context.Context, f ding.ProjectFilter) ([]*ding.Project, ding.ProjectTotals, error) {
-	return findProjects(ctx, db.reader(), ding.ActorFrom(ctx), f, db.year(f.Year))
+	return findProjects(ctx, db.reader(), ding.ActorFrom(ctx), f, db.year(ctx, f.Year))
 }
 
-// year is the given year, or the current one in Asia/Shanghai.
-func (db *DB) year(y int) int {
+// year is the given year, or the registry's current year (see CurrentYear).
+func (db *DB) year(ctx context.Context, y int) int {
 	if y > 0 {
 		return y
 	}
-	return db.Now().In(ding.Shanghai).Year()
+	return db.CurrentYear(ctx)
+}
+
+// CurrentYear is the year lists and pages show by default: this year in Asia/Shanghai, or
+// the latest year that has plans or reports when that is earlier — so that in January,
+// before any plan of the new year exists, offices still see last year's figures (and a
+// demo whose history ends in 2024 shows 2024). It is cached for a minute.
+func (db *DB) CurrentYear(ctx context.Context) int {
+	now := db.Now()
+	cal := now.In(ding.Shanghai).Year()
+	db.yearMu.Lock()
+	defer db.yearMu.Unlock()
+	if !db.yearAt.IsZero() && now.Sub(db.yearAt) < time.Minute && now.After(db.yearAt) {
+		return min(db.yearVal, cal)
+	}
+	var latest sql.NullInt64
+	if err := db.reader().queryRow(ctx, `SELECT MAX(year) FROM project_years WHERE year <= ?`, cal).Scan(&latest); err != nil || !latest.Valid {
+		return cal
+	}
+	db.yearVal, db.yearAt = int(latest.Int64), now
+	return db.yearVal
 }
 
 func findProjects(ctx context.Context, r reader, a *ding.Actor, f ding.ProjectFilter, year int) ([]*ding.Project, ding.ProjectTotals, error) {
@@ -179,7 +200,7 @@ func findProjects(ctx context.Context, r reader, a *ding.Actor, f ding.ProjectFi
 // FindProjectByID returns the project if it is in the caller's scope, with the running
 // figures of the current year.
 func (db *DB) FindProjectByID(ctx context.Context, id int64) (*ding.Project, error) {
-	return findProjectByID(ctx, db.reader(), ding.ActorFrom(ctx), id, db.year(0))
+	return findProjectByID(ctx, db.reader(), ding.ActorFrom(ctx), id, db.year(ctx, 0))
 }
 
 func findProjectByID(ctx context.Context, r reader, a *ding.Actor, id int64, year int) (*ding.Project, error) {
@@ -211,7 +232,7 @@ func leadInScope(tx *Tx, p *ding.Project) (bool, error) {
 // writableProject loads a project the actor may edit: ENOTFOUND outside scope,
 // EFORBIDDEN for a role or unit that may not edit it.
 func writableProject(tx *Tx, id int64) (*ding.Project, error) {
-	p, err := findProjectByID(tx.ctx, tx.reader, tx.actor, id, tx.db.year(0))
+	p, err := findProjectByID(tx.ctx, tx.reader, tx.actor, id, tx.db.year(tx.ctx, 0))
 	if err != nil {
 		return nil, err
 	}

@@ -239,12 +239,18 @@ func (db *DB) FindReportByID(ctx context.Context, id int64) (*ding.ProgressRepor
 // reportableProject loads a project the actor may report on: administrators and the
 // office within scope, and liaisons of the lead or a cooperating unit.
 func reportableProject(tx *Tx, id int64) (*ding.Project, error) {
-	p, err := findProjectByID(tx.ctx, tx.reader, tx.actor, id, tx.db.year(0))
+	if p, ok := tx.reportable[id]; ok {
+		return p, nil
+	}
+	p, err := findProjectByID(tx.ctx, tx.reader, tx.actor, id, tx.db.year(tx.ctx, 0))
 	if err != nil {
 		return nil, err
 	}
 	switch a := tx.actor; {
 	case a.System, a.Role == ding.RoleAdmin, a.Role == ding.RoleOffice, a.Role == ding.RoleLiaison:
+		if tx.reportable != nil {
+			tx.reportable[id] = p
+		}
 		return p, nil
 	}
 	return nil, ding.Errorf(ding.EFORBIDDEN, "err.forbidden")

@@ -11,7 +11,7 @@ import (
 // officeProject loads a project whose team only administrators and the project office
 // (within scope) may change.
 func officeProject(tx *Tx, id int64) (*ding.Project, error) {
-	p, err := findProjectByID(tx.ctx, tx.reader, tx.actor, id, tx.db.year(0))
+	p, err := findProjectByID(tx.ctx, tx.reader, tx.actor, id, tx.db.year(tx.ctx, 0))
 	if err != nil {
 		return nil, err
 	}

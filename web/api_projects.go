@@ -73,7 +73,7 @@ func (s *Server) apiListProjects(w http.ResponseWriter, r *http.Request) (any, e
 	}
 	year := f.Year
 	if year == 0 {
-		year = ding.Today(s.db.Now()).Year
+		year = s.db.CurrentYear(r.Context())
 	}
 	return apiProjectList{apiList: newAPIList(items, tot.Count, p), Year: year, Totals: tot}, nil
 }

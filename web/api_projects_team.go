@@ -238,7 +238,7 @@ func (s *Server) apiProjectMonths(w http.ResponseWriter, r *http.Request) (any, 
 		return nil, err
 	}
 	if year == 0 {
-		year = ding.Today(s.db.Now()).Year
+		year = s.db.CurrentYear(r.Context())
 	}
 	months, err := s.db.ProjectMonths(r.Context(), id, year)
 	if err != nil {

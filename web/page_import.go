@@ -413,7 +413,7 @@ func (s *Server) exportProjects(w http.ResponseWriter, r *http.Request) error {
 	q := reqOf(r)
 	f := importFilterFromQuery(r.URL.Query())
 	if f.Year == 0 {
-		f.Year = s.db.Now().In(ding.Shanghai).Year()
+		f.Year = s.db.CurrentYear(r.Context())
 	}
 	ps, tot, err := s.db.FindProjects(r.Context(), f)
 	if err != nil {

@@ -62,8 +62,9 @@ func (s *Server) canEditProject(ctx context.Context, a *ding.Actor, p *ding.Proj
 	return true, nil
 }
 
-// thisYear is the current year in Asia/Shanghai, by the store's clock.
-func (s *Server) thisYear() int { return s.db.Now().In(ding.Shanghai).Year() }
+// thisYear is the registry's current year (store.CurrentYear): this year, or the latest
+// year with plans or reports when that is earlier.
+func (s *Server) thisYear(ctx context.Context) int { return s.db.CurrentYear(ctx) }
 
 // projectSortCols are the list's sortable columns; numeric ones sort largest first on the
 // first click, the way offices read money.
@@ -196,7 +197,7 @@ func (s *Server) projectsPage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	q := r.URL.Query()
 	a := reqOf(r).actor
-	year := s.thisYear()
+	year := s.thisYear(r.Context())
 	f := parseProjectFilter(q, year)
 	pg := min(pageParam(q), 1_000_000) // a hand-made page number cannot overflow the offset
 	f.Limit, f.Offset = projectsPageSize, (pg-1)*projectsPageSize
@@ -683,7 +684,7 @@ func (s *Server) renderProject(w http.ResponseWriter, r *http.Request, v *view, 
 		return err
 	}
 	today := ding.Today(s.db.Now())
-	d := &projectData{P: p, Year: s.thisYear(), Team: team, History: hist, Reports: reports, ReportTotal: nrep,
+	d := &projectData{P: p, Year: s.thisYear(r.Context()), Team: team, History: hist, Reports: reports, ReportTotal: nrep,
 		CanEdit: canEdit, CanTeam: isProjectOffice(a), CanAudit: a.IsAdmin(), Today: today.String(),
 		Posted: v.FormValue("_posted"), form: v.Form}
 	d.ChartURL = "/projects/" + itoa(id) + "/chart.svg?year=" + strconv.Itoa(d.Year)

@@ -127,7 +127,7 @@ func (s *Server) projectChart(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	year, err := yearParam(r.URL.Query().Get("year"), s.today().Year)
+	year, err := yearParam(r.URL.Query().Get("year"), s.db.CurrentYear(r.Context()))
 	if err != nil {
 		return err
 	}
@@ -184,7 +184,7 @@ func (s *Server) plansPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	year, err := yearParam(r.URL.Query().Get("year"), s.today().Year)
+	year, err := yearParam(r.URL.Query().Get("year"), s.db.CurrentYear(r.Context()))
 	if err != nil {
 		return err
 	}
