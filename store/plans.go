@@ -144,6 +144,9 @@ func upsertYear(tx *Tx, projectID int64, year int) error {
 		return nil
 	}
 	_, err := tx.exec(`INSERT INTO project_years (project_id, year) VALUES (?, ?)`, projectID, year)
+	if err == nil {
+		tx.db.forgetYear() // a new year may be the latest
+	}
 	return err
 }
 

@@ -162,6 +162,13 @@ func (db *DB) CurrentYear(ctx context.Context) int {
 	return db.yearVal
 }
 
+// forgetYear drops CurrentYear's cache.
+func (db *DB) forgetYear() {
+	db.yearMu.Lock()
+	db.yearAt = time.Time{}
+	db.yearMu.Unlock()
+}
+
 func findProjects(ctx context.Context, r reader, a *ding.Actor, f ding.ProjectFilter, year int) ([]*ding.Project, ding.ProjectTotals, error) {
 	var tot ding.ProjectTotals
 	w := projectWhere(a, f)

@@ -276,3 +276,28 @@ func TestPlansReportsAndFigures(t *testing.T) {
 		}
 	})
 }
+
+func TestCurrentYearFollowsData(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := mkProjects(t, db) // the clock says 2024-06-20
+		ctx := sys()
+		db.Now = func() time.Time { return time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC) }
+		if y := db.CurrentYear(ctx); y != 2026 {
+			t.Fatalf("no data: %d, want the calendar year", y)
+		}
+		plan := &ding.AnnualPlan{ProjectID: f.p.ID, Year: 2022, Total: 0}
+		if err := db.SavePlan(ctx, plan); err != nil {
+			t.Fatal(err)
+		}
+		if y := db.CurrentYear(ctx); y != 2022 {
+			t.Fatalf("data to 2022: %d", y)
+		}
+		plan.Year = 2024
+		if err := db.SavePlan(ctx, plan); err != nil {
+			t.Fatal(err)
+		}
+		if y := db.CurrentYear(ctx); y != 2024 {
+			t.Fatalf("a newer year of data did not move the current year: %d", y)
+		}
+	})
+}

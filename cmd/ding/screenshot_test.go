@@ -44,12 +44,14 @@ func TestScreenshots(t *testing.T) {
 		chromedp.Click(css(`#login-submit`)),
 		chromedp.WaitVisible(css(`#logout`)),
 	)
-	pages := []string{"/", "/units", "/units/new", "/users", "/users/new", "/account", "/account/tokens", "/audit"}
+	pages := []string{"/", "/units", "/units/new", "/users", "/users/new", "/account", "/account/tokens", "/audit",
+		"/projects", "/projects?stage=started&sort=completed_ytd&desc=1", "/projects/new", "/projects/20", "/projects/20/plans",
+		"/projects/20/reports", "/reports", "/settings", "/projects/import"}
 	// The first unit and user detail pages.
 	pages = append(pages, "/units/3", "/users/4")
 	for _, path := range pages {
 		p.do(chromedp.Navigate(base+path), chromedp.WaitVisible(css(`main`)))
-		name := strings.Trim(strings.ReplaceAll(path, "/", "-"), "-")
+		name := strings.Trim(strings.NewReplacer("/", "-", "?", "-", "&", "-", "=", "").Replace(path), "-")
 		if name == "" {
 			name = "home"
 		}
