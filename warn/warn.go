@@ -1,0 +1,41 @@
+// Package warn is ding's 红黄蓝 warning engine: pure functions from a project's state, the
+// rules and today's date to the warnings that hold, each with its reason in figures. It
+// reads no database and no clock, so the nightly pass and the pass after a change give the
+// same answer, and tests can run it on any date.
+package warn
+
+import "ding"
+
+// ProjectState is what the engine knows of one project on a day.
+type ProjectState struct {
+	Project ding.Project
+	// UnitPath lists the ids of the lead unit and all its ancestors, for rule scopes.
+	UnitPath []int64
+	// Year is the year of the figures below (today's year).
+	Year int
+	// Planned and Completed are this year's monthly planned and completed investment
+	// (yuan, January first), from the running figures.
+	Planned   [12]int64
+	Completed [12]int64
+	PlanTotal int64
+	// Reported holds the periods ("2024-03") that have a current report not returned.
+	Reported map[string]bool
+	// LastUpdate is the latest date anything happened to the project (stage change,
+	// edit, report): what "stuck in a stage without an update" measures from.
+	LastUpdate ding.Date
+	Milestones []ding.Milestone
+	Items      []ding.DeadlineItem
+}
+
+// Config is what the engine needs besides the rules: the colour scheme and the reporting
+// window (for report_missing).
+type Config struct {
+	Colours ding.ColourScheme
+	Window  ding.ReportWindow
+}
+
+// Evaluate returns the warnings that hold for the project today under the rules, in rule
+// order. Disabled rules and rules whose scope excludes the project are skipped.
+func Evaluate(st *ProjectState, rules []ding.Rule, cfg Config, today ding.Date) []ding.Warning {
+	return nil // implemented in engine.go
+}
