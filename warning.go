@@ -38,6 +38,17 @@ func (s ColourScheme) Rank(c Colour) int {
 	return 0
 }
 
+// Name returns the colour's display name (its key when it has none or is unknown), so that
+// messages say 黄 rather than "yellow".
+func (s ColourScheme) Name(c Colour) string {
+	for _, l := range s {
+		if l.Key == c && l.Name != "" {
+			return l.Name
+		}
+	}
+	return string(c)
+}
+
 // Above returns the colour one rank above c (c itself at the top).
 func (s ColourScheme) Above(c Colour) Colour {
 	r := s.Rank(c)
@@ -187,7 +198,7 @@ func (r *Rule) Validate(colours ColourScheme) error {
 			return FieldError("thresholds", "warn.threshold_colour_unknown", string(t.Colour))
 		}
 		if seen[t.Colour] {
-			return FieldError("thresholds", "warn.threshold_colour_twice", string(t.Colour))
+			return FieldError("thresholds", "warn.threshold_colour_twice", colours.Name(t.Colour))
 		}
 		seen[t.Colour] = true
 	}
@@ -204,7 +215,7 @@ func (r *Rule) Validate(colours ColourScheme) error {
 		ok := (worse && (b.Min > a.Min || (b.Min == a.Min && !a.Strict && b.Strict))) ||
 			(!worse && (b.Min < a.Min || (b.Min == a.Min && !a.Strict && b.Strict)))
 		if !ok {
-			return FieldError("thresholds", "warn.thresholds_overlap", string(a.Colour), string(b.Colour))
+			return FieldError("thresholds", "warn.thresholds_overlap", colours.Name(a.Colour), colours.Name(b.Colour))
 		}
 	}
 	if r.Persistence < 0 || r.Persistence > 24 {

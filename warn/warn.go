@@ -35,7 +35,36 @@ type Config struct {
 }
 
 // Evaluate returns the warnings that hold for the project today under the rules, in rule
-// order. Disabled rules and rules whose scope excludes the project are skipped.
+// order and, within a rule, in subject order (milestones by sort order, items by kind and
+// id). Disabled rules and rules whose scope excludes the project are skipped. A zero
+// Config means the default colours and reporting window. The state is not modified.
 func Evaluate(st *ProjectState, rules []ding.Rule, cfg Config, today ding.Date) []ding.Warning {
-	return nil // implemented in engine.go
+	if len(cfg.Colours) == 0 {
+		cfg.Colours = ding.DefaultColours
+	}
+	if cfg.Window == (ding.ReportWindow{}) {
+		cfg.Window = ding.DefaultReportWindow
+	}
+	e := evaluator{st: st, cfg: &cfg, today: today}
+	for i := range rules {
+		r := &rules[i]
+		if r.Enabled && inScope(st, r) {
+			e.rule(r)
+		}
+	}
+	return e.out
+}
+
+// Worst is a project's colour: the most severe of its warnings ("" when none).
+func Worst(ws []ding.Warning, colours ding.ColourScheme) ding.Colour {
+	if len(colours) == 0 {
+		colours = ding.DefaultColours
+	}
+	var w ding.Colour
+	for i := range ws {
+		if colours.Rank(ws[i].Colour) > colours.Rank(w) {
+			w = ws[i].Colour
+		}
+	}
+	return w
 }
