@@ -128,6 +128,7 @@ type view struct {
 	Form        url.Values // submitted values to show again
 	Static      func(string) string
 	Path        string
+	Unread      int // the user's unread inbox items, for the badge
 	Data        any
 }
 
@@ -197,6 +198,9 @@ func (s *Server) view(r *http.Request, nav string) *view {
 	}
 	if q.session != nil {
 		v.CSRF = q.session.CSRFToken
+	}
+	if q.user != nil {
+		v.Unread = s.unreadCount(r.Context())
 	}
 	if f := r.URL.Query().Get("flash"); f != "" && i18n.Has("flash."+f) {
 		v.Flash = v.T("flash." + f)

@@ -10,6 +10,7 @@ func (s *Server) pageRoutes() {
 	s.reportPageRoutes()   // page_reports.go: plans, progress reports, photos, review queue, chart
 	s.settingsPageRoutes() // page_settings.go: 产业链 list, reporting window
 	s.importPageRoutes()   // page_import.go: Excel template, import preview/commit, exports
+	s.inboxPageRoutes()    // page_inbox.go: inbox, notification preferences, robots and delivery
 }
 
 // apiRoutes registers the JSON API under /api/v1 (api.go and api_*.go).

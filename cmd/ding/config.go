@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"ding/notify"
 	"ding/store"
 )
 
@@ -30,6 +31,11 @@ type Config struct {
 	TrustProxy    bool          // DING_TRUST_PROXY: take client addresses from X-Forwarded-For
 	LogFormat     string        // DING_LOG_FORMAT: text or json
 	LogLevel      string        // DING_LOG_LEVEL: debug, info, warn, error
+	SMTPAddr      string        // DING_SMTP_ADDR: mail server host:port; empty: no e-mail is sent (it waits in the outbox)
+	SMTPFrom      string        // DING_SMTP_FROM: sender, e.g. "鼎 <ding@example.gov.cn>"
+	SMTPUser      string        // DING_SMTP_USER: AUTH PLAIN user (with DING_SMTP_PASSWORD)
+	SMTPPassword  string        // DING_SMTP_PASSWORD
+	SMTPTLS       string        // DING_SMTP_TLS: "" (STARTTLS when offered), starttls, tls (implicit, port 465), none
 
 	dataDirSet bool // --data or DING_DATA was given (serve --demo otherwise uses a fresh directory)
 }
@@ -62,6 +68,11 @@ func (c *Config) loadEnv(getenv func(string) string) error {
 	str("DING_SESSION_SECRET", &c.SessionSecret)
 	str("DING_LOG_FORMAT", &c.LogFormat)
 	str("DING_LOG_LEVEL", &c.LogLevel)
+	str("DING_SMTP_ADDR", &c.SMTPAddr)
+	str("DING_SMTP_FROM", &c.SMTPFrom)
+	str("DING_SMTP_USER", &c.SMTPUser)
+	str("DING_SMTP_PASSWORD", &c.SMTPPassword)
+	str("DING_SMTP_TLS", &c.SMTPTLS)
 	if v := getenv("DING_SESSION_TTL"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil {
@@ -144,7 +155,26 @@ func (c *Config) Validate() error {
 	default:
 		errs = append(errs, fmt.Errorf("log level %q: debug, info, warn or error", c.LogLevel))
 	}
+	if m := c.mailer(); m != nil {
+		if err := m.Validate(); err != nil {
+			errs = append(errs, err)
+		}
+	} else if c.SMTPFrom != "" || c.SMTPUser != "" || c.SMTPPassword != "" || c.SMTPTLS != "" {
+		errs = append(errs, errors.New("DING_SMTP_* is set but DING_SMTP_ADDR is empty"))
+	}
 	return errors.Join(errs...)
+}
+
+// mailer is the SMTP configuration, or nil when no mail server is set.
+func (c *Config) mailer() *notify.Mailer {
+	if c.SMTPAddr == "" {
+		return nil
+	}
+	m := &notify.Mailer{Addr: c.SMTPAddr, From: c.SMTPFrom, Username: c.SMTPUser, Password: c.SMTPPassword, TLS: c.SMTPTLS}
+	if u, err := url.Parse(c.BaseURL); err == nil && u.Hostname() != "" {
+		m.HeloName = u.Hostname()
+	}
+	return m
 }
 
 // sessionKey returns the session secret: the configured one, or a random key kept in
@@ -182,6 +212,17 @@ func (c *Config) Print(w io.Writer) {
 	fmt.Fprintf(w, "max_body        %d\n", c.MaxBodyBytes)
 	fmt.Fprintf(w, "trust_proxy     %t\n", c.TrustProxy)
 	fmt.Fprintf(w, "log             %s %s\n", c.LogFormat, c.LogLevel)
+	smtp := "(none: e-mail waits in the outbox)"
+	if c.SMTPAddr != "" {
+		smtp = c.SMTPAddr + " from " + c.SMTPFrom
+		if c.SMTPUser != "" {
+			smtp += " as " + c.SMTPUser + " (password ********)"
+		}
+		if c.SMTPTLS != "" {
+			smtp += " tls=" + c.SMTPTLS
+		}
+	}
+	fmt.Fprintf(w, "smtp            %s\n", smtp)
 }
 
 // redactDSN hides the password of a database URL.

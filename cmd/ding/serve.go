@@ -14,8 +14,10 @@ import (
 	"strings"
 	"time"
 
+	"ding"
 	"ding/auth"
 	"ding/demo"
+	"ding/notify"
 	"ding/store"
 	"ding/web"
 )
@@ -32,6 +34,7 @@ type Main struct {
 	DB       *store.DB
 	listener net.Listener
 	server   *http.Server
+	sender   *notify.Sender // delivers e-mail and robot notifications from the outbox
 	log      *slog.Logger
 	Logins   []demo.Login
 	onOpen   func(*store.DB) // tests: adjust the database before the schema check
@@ -106,6 +109,7 @@ func (m *Main) Open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	m.sender = &notify.Sender{DB: db, Mail: m.Config.mailer(), BaseURL: m.Config.BaseURL, Log: m.log}
 	m.listener, err = net.Listen("tcp", m.Config.Addr)
 	if err != nil {
 		return err
@@ -126,9 +130,21 @@ func (m *Main) URL() string { return "http://" + m.listener.Addr().String() }
 
 // Serve serves until ctx ends, then shuts down gracefully.
 func (m *Main) Serve(ctx context.Context) error {
+	ctx, stop := context.WithCancel(ctx)
 	errc := make(chan error, 1)
 	go func() { errc <- m.server.Serve(m.listener) }()
 	go m.housekeeping(ctx)
+	senderDone := make(chan struct{})
+	go func() {
+		defer close(senderDone)
+		m.sender.Run(ctx)
+	}()
+	// Before the database closes, the sender records what it was sending (at most its
+	// recording timeout): an unrecorded message would go out again after a restart.
+	defer func() {
+		stop()
+		<-senderDone
+	}()
 	select {
 	case err := <-errc:
 		return err
@@ -148,6 +164,13 @@ func (m *Main) housekeeping(ctx context.Context) {
 			m.log.Warn("delete expired sessions", "err", err)
 		} else if n > 0 {
 			m.log.Info("deleted expired sessions", "n", n)
+		}
+		// Delivered e-mail and robot rows are kept 90 days; inbox items stay.
+		sys := ding.WithActor(ctx, ding.SystemActor("housekeeping"))
+		if n, err := m.DB.PurgeNotifications(sys, m.DB.Now().Add(-90*24*time.Hour)); err != nil && ctx.Err() == nil {
+			m.log.Warn("purge notifications", "err", err)
+		} else if n > 0 {
+			m.log.Info("purged delivered notifications", "n", n)
 		}
 		select {
 		case <-ctx.Done():
