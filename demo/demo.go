@@ -53,6 +53,21 @@ var steps = []struct {
 	{"org tree", (*seeder).seedUnits},
 	{"users", (*seeder).seedUsers},
 	{"projects", (*seeder).seedProjects},
+	{"warnings", (*seeder).seedWarnings},
+}
+
+// seedWarnings dates the warning engine's "today" at the end of the demo's history
+// (2024-12-31): measured against the real clock every demo project would look years late.
+// Then it runs the nightly pass once, so the board is filled from the first login.
+func (s *seeder) seedWarnings() error {
+	asOf := ding.Date{Year: 2024, Month: 12, Day: 31}
+	if err := s.db.SetWarningAsOf(s.ctx, asOf); err != nil {
+		return fmt.Errorf("demo: warnings as of: %w", err)
+	}
+	if _, err := s.db.RecomputeWarnings(s.ctx, ding.Date{}); err != nil {
+		return fmt.Errorf("demo: warnings: %w", err)
+	}
+	return nil
 }
 
 // Seed creates the demo org tree and users. password is the password of every demo

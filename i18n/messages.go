@@ -86,6 +86,7 @@ var _ = addUI(map[string][2]string{
 	"nav.projects":        {"项目库", "Project registry"},
 	"nav.reports":         {"进度填报", "Progress reports"},
 	"nav.import":          {"Excel 导入", "Excel import"},
+	"nav.rules":           {"预警规则", "Warning rules"},
 	"nav.settings":        {"参数设置", "Settings"},
 	"nav.group.org":       {"组织与权限", "Organisation"},
 	"nav.units":           {"单位管理", "Units"},

@@ -46,6 +46,13 @@ type smtpMessage struct {
 	Raw       string
 }
 
+// set changes the server's behaviour under its lock: sessions read it concurrently.
+func (s *smtpServer) set(fn func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	fn()
+}
+
 func newSMTPServer(t testing.TB) *smtpServer {
 	t.Helper()
 	s := &smtpServer{t: t}
@@ -375,7 +382,7 @@ func TestSMTPMessage(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db, 1)
 		srv := newSMTPServer(t)
-		srv.auth = "ding\x00s3cret"
+		srv.set(func() { srv.auth = "ding\x00s3cret" })
 		f.mail(t, "【黄色预警】衢江区某重大项目投资进度滞后，请及时处理", f.users[0])
 		s := f.sender(srv)
 		s.Mail.Username, s.Mail.Password = "ding", "s3cret"
@@ -555,6 +562,7 @@ func TestSMTPCancelledBeforeAnswer(t *testing.T) {
 		f.mail(t, "预警", f.users...)
 		rows := f.emails(t)
 		ctx, cancel := context.WithCancel(context.Background())
+		srv.mu.Lock()
 		srv.onData = func(m smtpMessage) string {
 			if strings.Contains(m.MessageID, rows[0].MessageID) && ctx.Err() == nil {
 				cancel() // the process is told to stop while the server is saying yes
@@ -562,6 +570,7 @@ func TestSMTPCancelledBeforeAnswer(t *testing.T) {
 			}
 			return ""
 		}
+		srv.mu.Unlock()
 		s := f.sender(srv)
 		res, err := s.RunOnce(ctx)
 		if !errors.Is(err, context.Canceled) || res.Retry != 1 || res.Sent != 0 {
@@ -573,7 +582,7 @@ func TestSMTPCancelledBeforeAnswer(t *testing.T) {
 		if got[0].Attempts != 1 || got[0].Status != store.NotifyPending || got[1].Attempts != 0 {
 			t.Fatalf("rows after the stop: %+v %+v", got[0], got[1])
 		}
-		srv.onData = nil
+		srv.set(func() { srv.onData = nil })
 		if res, _ := f.sender(srv).RunOnce(context.Background()); res.Sent != 1 {
 			t.Fatalf("the untouched row: %+v", res)
 		}
@@ -591,7 +600,7 @@ func TestSMTPRecipientRefused(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db, 2)
 		srv := newSMTPServer(t)
-		srv.refuseTo = f.users[0].Email
+		srv.set(func() { srv.refuseTo = f.users[0].Email })
 		f.mail(t, "预警", f.users...)
 		res, err := f.sender(srv).RunOnce(context.Background())
 		if err != nil || res.Failed != 1 || res.Sent != 1 {

@@ -46,6 +46,9 @@ type DB struct {
 
 	extraMigrations []Migration // tests only
 
+	stmtMu sync.Mutex
+	stmts  map[string]*sql.Stmt // SQLite: prepared statements of the read pool
+
 	yearMu  sync.Mutex // CurrentYear's cache
 	yearVal int
 	yearAt  time.Time
@@ -161,17 +164,63 @@ type queryer interface {
 
 // reader wraps the read pool so that helpers can rebind.
 type reader struct {
-	db *DB
-	q  queryer
+	db      *DB
+	q       queryer
+	txStmts map[string]*sql.Stmt // a transaction's prepared statements
 }
 
 func (r reader) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := r.db.stmt(ctx, r, q); st != nil {
+		rows, err := st.QueryContext(ctx, args...)
+		return rows, r.db.mapErr(err)
+	}
 	rows, err := r.q.QueryContext(ctx, r.db.rebind(q), args...)
 	return rows, r.db.mapErr(err)
 }
 
 func (r reader) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if st := r.db.stmt(ctx, r, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return r.q.QueryRowContext(ctx, r.db.rebind(q), args...)
+}
+
+// stmt returns a prepared statement for q on SQLite. nil means run q unprepared.
+func (db *DB) stmt(ctx context.Context, r reader, q string) *sql.Stmt {
+	if db.dialect != SQLite {
+		return nil
+	}
+	if r.txStmts != nil {
+		st := r.txStmts[q]
+		if st == nil {
+			var err error
+			if st, err = r.q.(*sql.Tx).PrepareContext(ctx, q); err != nil {
+				return nil
+			}
+			r.txStmts[q] = st
+		}
+		return st
+	}
+	pool, ok := r.q.(*sql.DB)
+	if !ok || pool != db.read {
+		return nil
+	}
+	db.stmtMu.Lock()
+	defer db.stmtMu.Unlock()
+	if db.stmts == nil {
+		db.stmts = map[string]*sql.Stmt{}
+	}
+	st := db.stmts[q]
+	if st == nil {
+		var err error
+		if st, err = pool.PrepareContext(ctx, q); err != nil {
+			return nil
+		}
+		if len(db.stmts) < 2000 {
+			db.stmts[q] = st
+		}
+	}
+	return st
 }
 
 func (db *DB) reader() reader { return reader{db: db, q: db.read} }
@@ -201,10 +250,16 @@ func (db *DB) begin(ctx context.Context) (*Tx, error) {
 	}
 	// Microseconds: what both engines store, so a record returned by a write equals the
 	// same record read back.
-	return &Tx{reader: reader{db: db, q: tx}, tx: tx, ctx: ctx, actor: a, now: db.Now().UTC().Truncate(time.Microsecond)}, nil
+	return &Tx{reader: reader{db: db, q: tx, txStmts: map[string]*sql.Stmt{}}, tx: tx, ctx: ctx, actor: a, now: db.Now().UTC().Truncate(time.Microsecond)}, nil
 }
 
 func (tx *Tx) exec(q string, args ...any) (sql.Result, error) {
+	if !strings.Contains(q, "SAVEPOINT") {
+		if st := tx.db.stmt(tx.ctx, tx.reader, q); st != nil {
+			res, err := st.ExecContext(tx.ctx, args...)
+			return res, tx.db.mapErr(err)
+		}
+	}
 	res, err := tx.tx.ExecContext(tx.ctx, tx.db.rebind(q), args...)
 	return res, tx.db.mapErr(err)
 }
@@ -212,6 +267,10 @@ func (tx *Tx) exec(q string, args ...any) (sql.Result, error) {
 // insert runs an INSERT … RETURNING id and returns the id.
 func (tx *Tx) insert(q string, args ...any) (int64, error) {
 	var id int64
+	if st := tx.db.stmt(tx.ctx, tx.reader, q+" RETURNING id"); st != nil {
+		err := st.QueryRowContext(tx.ctx, args...).Scan(&id)
+		return id, tx.db.mapErr(err)
+	}
 	err := tx.tx.QueryRowContext(tx.ctx, tx.db.rebind(q+" RETURNING id"), args...).Scan(&id)
 	return id, tx.db.mapErr(err)
 }

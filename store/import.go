@@ -162,13 +162,16 @@ func (db *DB) Import(ctx context.Context, b ImportBatch, commit bool) (*ImportRe
 		period, _ := ding.ParsePeriod(r.Period)
 		touched[py{r.ProjectID, period.Year}] = true
 	}
+	if !commit || len(res.Errors) > 0 {
+		return res, nil // a preview shows rows and problems, not running figures
+	}
 	for k := range touched {
 		if err := recomputeYear(tx, k.id, k.year); err != nil {
 			return nil, err
 		}
 	}
-	if !commit || len(res.Errors) > 0 {
-		return res, nil
+	if err := reevaluateImport(tx, b); err != nil {
+		return nil, err
 	}
 	tx.quiet = false
 	if err := tx.audit("import", 0, "commit", nil, map[string]any{

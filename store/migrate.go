@@ -166,3 +166,15 @@ func (db *DB) applyMigration(ctx context.Context, m Migration) (bool, error) {
 // AddMigrationForTest makes the program know one more migration, so that tests can put a
 // database behind the program without shipping a fake migration.
 func (db *DB) AddMigrationForTest(m Migration) { db.extraMigrations = append(db.extraMigrations, m) }
+
+// Optimize keeps SQLite's query planner statistics fresh (PRAGMA optimize, with a bounded
+// analysis so it stays cheap on a large database). Without statistics SQLite picks poor
+// plans for the filtered project list (docs/PERFORMANCE.md). PostgreSQL's autovacuum
+// analyzes on its own, so this does nothing there.
+func (db *DB) Optimize(ctx context.Context) error {
+	if db.dialect != SQLite {
+		return nil
+	}
+	_, err := db.write.ExecContext(ctx, `PRAGMA analysis_limit=400; PRAGMA optimize=0x10002;`)
+	return db.mapErr(err)
+}

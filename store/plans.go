@@ -118,6 +118,9 @@ func savePlan(tx *Tx, a *ding.AnnualPlan) error {
 	if before != nil {
 		action, b = "plan_update", before
 	}
+	if err := reevaluate(tx, a.ProjectID); err != nil {
+		return err
+	}
 	return tx.audit("project", a.ProjectID, action, b, a)
 }
 

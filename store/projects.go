@@ -173,9 +173,19 @@ func findProjects(ctx context.Context, r reader, a *ding.Actor, f ding.ProjectFi
 	var tot ding.ProjectTotals
 	w := projectWhere(a, f)
 	args := append([]any{year}, w.args...)
-	err := r.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(p.total_investment), 0), COALESCE(SUM(y.plan_total), 0), COALESCE(SUM(y.completed), 0)
+	var err error
+	if w.String() == " WHERE 1=1" {
+		// The whole province: two sums over one table each, instead of a join per project.
+		err = r.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(total_investment), 0) FROM projects`).Scan(&tot.Count, &tot.TotalInvestment)
+		if err == nil {
+			err = r.queryRow(ctx, `SELECT COALESCE(SUM(plan_total), 0), COALESCE(SUM(completed), 0) FROM project_years WHERE year = ?`, year).
+				Scan(&tot.PlanYear, &tot.CompletedYTD)
+		}
+	} else {
+		err = r.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(p.total_investment), 0), COALESCE(SUM(y.plan_total), 0), COALESCE(SUM(y.completed), 0)
 		FROM projects p LEFT JOIN project_years y ON y.project_id = p.id AND y.year = ?`+w.String(), args...).
-		Scan(&tot.Count, &tot.TotalInvestment, &tot.PlanYear, &tot.CompletedYTD)
+			Scan(&tot.Count, &tot.TotalInvestment, &tot.PlanYear, &tot.CompletedYTD)
+	}
 	if err != nil {
 		return nil, tot, r.db.mapErr(err)
 	}
@@ -187,7 +197,23 @@ func findProjects(ctx context.Context, r reader, a *ding.Actor, f ding.ProjectFi
 		}
 		order = col + dir + ", p.id"
 	}
-	rows, err := r.query(ctx, `SELECT `+projectCols+projectFrom+w.String()+` ORDER BY `+order+page(f.Limit, f.Offset), args...)
+	// The page's ids first, from the filter and the sort alone; then their columns.
+	var joins string
+	var pageArgs []any
+	if strings.Contains(order, "y.") {
+		joins += " LEFT JOIN project_years y ON y.project_id = p.id AND y.year = ?"
+		pageArgs = append(pageArgs, year)
+	}
+	if strings.Contains(order, "u.") {
+		joins += " JOIN units u ON u.id = p.unit_id"
+	}
+	pageArgs = append(append(pageArgs, w.args...), year)
+	rows, err := r.query(ctx, `SELECT `+projectCols+` FROM (SELECT p.id FROM projects p`+joins+w.String()+` ORDER BY `+order+page(f.Limit, f.Offset)+`) k
+	JOIN projects p ON p.id = k.id
+	JOIN units u ON u.id = p.unit_id
+	LEFT JOIN units l ON l.id = p.location_id
+	LEFT JOIN users ld ON ld.id = p.leader_id
+	LEFT JOIN project_years y ON y.project_id = p.id AND y.year = ? ORDER BY `+order, pageArgs...)
 	if err != nil {
 		return nil, tot, err
 	}
@@ -387,6 +413,9 @@ func createProject(tx *Tx, p *ding.Project) error {
 		VALUES (?, '', ?, ?, '', ?, ?)`, id, string(p.Stage), dateArg(p.StageOn), tx.actor.Username, ts(tx.now)); err != nil {
 		return err
 	}
+	if err := reevaluate(tx, id); err != nil {
+		return err
+	}
 	return tx.audit("project", id, "create", nil, p)
 }
 
@@ -500,6 +529,9 @@ func updateProject(tx *Tx, p *ding.Project) error {
 	}
 	p.Version, p.UpdatedAt, p.CreatedAt = before.Version+1, tx.now, before.CreatedAt
 	p.PlanYear, p.CompletedYTD, p.CompletedAll, p.ProgressPct, p.Year = before.PlanYear, before.CompletedYTD, before.CompletedAll, before.ProgressPct, before.Year
+	if err := reevaluate(tx, p.ID); err != nil {
+		return err
+	}
 	return tx.audit("project", p.ID, "update", before, p)
 }
 
@@ -579,6 +611,9 @@ func transitionProject(tx *Tx, id int64, to ding.Stage, on ding.Date, reason str
 		return nil, err
 	}
 	if err := tx.audit("project", id, "stage", &before, p); err != nil {
+		return nil, err
+	}
+	if err := reevaluate(tx, id); err != nil {
 		return nil, err
 	}
 	return p, nil

@@ -342,6 +342,9 @@ func submitReport(tx *Tx, r *ding.ProgressReport, photos []ding.Photo, imported,
 	if err := tx.audit("report", id, "submit", nil, r); err != nil {
 		return err
 	}
+	if err := reevaluate(tx, r.ProjectID); err != nil {
+		return err
+	}
 	return cumulateTx(tx, r)
 }
 
@@ -392,6 +395,9 @@ func (db *DB) ReviewReport(ctx context.Context, id int64, approve bool, comment 
 	if err := cumulateTx(tx, r); err != nil {
 		return nil, err
 	}
+	if err := reevaluate(tx, r.ProjectID); err != nil {
+		return nil, err
+	}
 	return r, tx.commit()
 }
 
@@ -417,11 +423,15 @@ func recomputeYear(tx *Tx, projectID int64, year int) error {
 	}
 	rows.Close()
 	var sum int64
+	vals := make([]any, 0, 48)
 	for m := 1; m <= 12; m++ {
-		if err := upsertMonth(tx, projectID, year, m, "completed", months[m]); err != nil {
-			return err
-		}
+		vals = append(vals, projectID, year, m, months[m])
 		sum += months[m]
+	}
+	if _, err := tx.exec(`INSERT INTO project_months (project_id, year, month, completed) VALUES `+
+		strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?), ", 12), ", ")+
+		` ON CONFLICT (project_id, year, month) DO UPDATE SET completed = excluded.completed`, vals...); err != nil {
+		return err
 	}
 	var pct int
 	var last string

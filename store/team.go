@@ -163,6 +163,9 @@ func (db *DB) SaveMilestone(ctx context.Context, m *ding.Milestone) error {
 		if err := tx.audit("milestone", id, "create", nil, m); err != nil {
 			return err
 		}
+		if err := reevaluate(tx, m.ProjectID); err != nil {
+			return err
+		}
 		return tx.commit()
 	}
 	res, err := tx.exec(`UPDATE project_milestones SET name = ?, stage = ?, planned_on = ?, actual_on = ?, sort_order = ? WHERE id = ? AND project_id = ?`,
@@ -174,6 +177,9 @@ func (db *DB) SaveMilestone(ctx context.Context, m *ding.Milestone) error {
 		return notFound("milestone")
 	}
 	if err := tx.audit("milestone", m.ID, "update", nil, m); err != nil {
+		return err
+	}
+	if err := reevaluate(tx, m.ProjectID); err != nil {
 		return err
 	}
 	return tx.commit()

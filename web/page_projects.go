@@ -189,6 +189,7 @@ type projectsData struct {
 	ExportURL  string
 	Filtered   bool
 	From, To   int
+	Badges     map[int64]badge // warning colour of each listed project
 }
 
 // projectsPage lists the projects in the caller's scope: filtered, sorted, paginated, with
@@ -223,8 +224,13 @@ func (s *Server) projectsPage(w http.ResponseWriter, r *http.Request) error {
 	d := &projectsData{F: f, Totals: tot, Pager: newPager(r, tot.Count, pg, projectsPageSize),
 		Units: unitOptions(units), Locations: unitOptions(placeUnits(units)), Leaders: leaders, Chains: chains,
 		Industries: ding.Industries, CanCreate: canCreateProject(a), CanImport: isProjectOffice(a)}
+	ids := make([]int64, 0, len(ps))
 	for _, p := range ps {
 		d.Rows = append(d.Rows, projectRow{Project: p})
+		ids = append(ids, p.ID)
+	}
+	if d.Badges, err = s.projectBadges(r.Context(), v.Lang, ids); err != nil {
+		return err
 	}
 	if len(ps) > 0 {
 		d.From, d.To = f.Offset+1, f.Offset+len(ps)
@@ -616,6 +622,7 @@ type milestoneRow struct {
 // projectData is what project.html shows.
 type projectData struct {
 	moneyFmt
+	Badge       badge // the project's warning colour
 	P           *ding.Project
 	Year        int
 	Team        []*ding.TeamMember
@@ -688,6 +695,9 @@ func (s *Server) renderProject(w http.ResponseWriter, r *http.Request, v *view, 
 		CanEdit: canEdit, CanTeam: isProjectOffice(a), CanAudit: a.IsAdmin(), Today: today.String(),
 		Posted: v.FormValue("_posted"), form: v.Form}
 	d.ChartURL = "/projects/" + itoa(id) + "/chart.svg?year=" + strconv.Itoa(d.Year)
+	if d.Badge, err = s.projectBadge(r.Context(), v.Lang, p.ID); err != nil {
+		return err
+	}
 	if p.Nature != "" {
 		d.NatureKey = "nature." + string(p.Nature)
 	}

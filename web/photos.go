@@ -30,9 +30,6 @@ const (
 	photoMaxCount = 10      // per report
 	photoMaxBytes = 5 << 20 // per photo
 	photoMaxName  = 100     // runes of the original file name kept
-	// photoMemory is how much of a multipart form is held in memory; larger parts go to
-	// temporary files, so ten 5 MiB photos do not sit in RAM.
-	photoMemory = 1 << 20
 )
 
 // photoUpload is an uploaded file that passed the checks.

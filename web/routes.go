@@ -10,6 +10,7 @@ func (s *Server) pageRoutes() {
 	s.reportPageRoutes()   // page_reports.go: plans, progress reports, photos, review queue, chart
 	s.settingsPageRoutes() // page_settings.go: 产业链 list, reporting window
 	s.importPageRoutes()   // page_import.go: Excel template, import preview/commit, exports
+	s.warningPageRoutes()  // page_warnings.go, page_rules.go: board, project warnings, exemptions, rules
 	s.inboxPageRoutes()    // page_inbox.go: inbox, notification preferences, robots and delivery
 }
 
@@ -18,4 +19,5 @@ func (s *Server) apiRoutes() {
 	s.apiV1Routes()
 	s.apiProjectRoutes() // api_projects.go
 	s.apiImportRoutes()  // api_import.go
+	s.apiWarningRoutes() // api_warnings.go
 }

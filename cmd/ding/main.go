@@ -1,5 +1,5 @@
 // Command ding runs 鼎, the closed-loop platform for a district's major projects and
-// targets. Subcommands: serve, migrate, user, unit, backup, config, version.
+// targets. Subcommands: serve, migrate, user, unit, backup, gen, config, version.
 package main
 
 import (
@@ -26,6 +26,8 @@ Usage:
   ding unit add --name 名称 --kind KIND [--code CODE] [--parent UNIT]
   ding unit list
   ding backup  --out FILE
+  ding gen     [--projects 100000] [--reports-per-project 24] [--units 3000] [--seed 1] [--quiet] [--data DIR] [--db DSN]
+  ding warn recompute [--date YYYY-MM-DD]
   ding config
   ding version
 
@@ -67,6 +69,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return env.unit(args[1:])
 	case "backup":
 		return env.backup(args[1:])
+	case "warn":
+		return env.warn(args[1:])
+	case "gen":
+		return env.gen(args[1:])
 	case "config":
 		return env.config(args[1:])
 	case "version":

@@ -84,6 +84,9 @@ func (m *Main) Open(ctx context.Context) error {
 			return err
 		}
 		m.log.Info("migrated", "applied", done)
+		if err := db.Optimize(ctx); err != nil {
+			m.log.Warn("optimize", "err", err)
+		}
 	case len(st.Pending) > 0:
 		return fmt.Errorf("the database is %d migration(s) behind (%s): run \"ding migrate\" first, or \"ding serve --migrate\"", len(st.Pending), strings.Join(st.Pending, ", "))
 	}
@@ -159,7 +162,22 @@ func (m *Main) Serve(ctx context.Context) error {
 func (m *Main) housekeeping(ctx context.Context) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
+	var lastPass ding.Date
 	for {
+		// The nightly warning pass: once a day, after 01:00 in Shanghai, for the calendar
+		// (deadlines that pass without any change to a project).
+		if now := m.DB.Now().In(ding.Shanghai); ding.DateOf(now) != lastPass && now.Hour() >= 1 {
+			sum, err := m.DB.RecomputeWarnings(ding.WithActor(ctx, ding.SystemActor("nightly")), ding.Date{})
+			if err != nil && ctx.Err() == nil {
+				m.log.Error("warning pass", "err", err)
+			} else if err == nil {
+				lastPass = ding.DateOf(now)
+				m.log.Info("warning pass", "summary", fmt.Sprintf("%+v", sum))
+			}
+		}
+		if err := m.DB.Optimize(ctx); err != nil && ctx.Err() == nil {
+			m.log.Warn("optimize", "err", err)
+		}
 		if n, err := m.DB.DeleteExpiredSessions(ctx); err != nil && ctx.Err() == nil {
 			m.log.Warn("delete expired sessions", "err", err)
 		} else if n > 0 {

@@ -120,7 +120,8 @@ CREATE TABLE project_years (
     last_period  TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (project_id, year)
 );
-CREATE INDEX project_years_year ON project_years(year, project_id);
+-- Covering: the totals of a filtered list read only the index.
+CREATE INDEX project_years_year ON project_years(year, project_id, plan_total, completed);
 
 CREATE TABLE project_months (
     project_id INTEGER NOT NULL REFERENCES projects(id),

@@ -1,0 +1,269 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"testing"
+
+	"ding"
+	"ding/store"
+	"ding/store/storetest"
+)
+
+// TestGenerate generates a small province on each engine and checks what the benchmarks
+// rely on: the counts, that the running figures are what the store's own recompute makes
+// of the raw reports, that ids continue after the generated ones, and that scopes work.
+func TestGenerate(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := ding.WithActor(context.Background(), ding.SystemActor("test"))
+		o := store.GenOptions{Seed: 7, Units: 120, Projects: 200, ReportsPerProject: 24}
+		calls := 0
+		o.Progress = func(done, total int) {
+			calls++
+			if total != 200 || done > total {
+				t.Errorf("progress %d/%d", done, total)
+			}
+		}
+		res, err := db.Generate(ctx, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Units != 120 || res.Projects != 200 || res.Reports != 4800 || res.Plans != 400 || calls == 0 {
+			t.Fatalf("result %+v, %d progress calls", res, calls)
+		}
+		if got, ok, err := db.Generated(ctx); err != nil || !ok || got.Projects != 200 || got.Options.Seed != 7 {
+			t.Fatalf("generated marker %+v %v %v", got, ok, err)
+		}
+		if _, err := db.Generate(ctx, o); err == nil {
+			t.Fatal("generated into a database that has projects")
+		}
+
+		// Counts through the store.
+		if _, n, err := db.FindUnits(ctx, ding.UnitFilter{IncludeDisabled: true}); err != nil || n != 120 {
+			t.Fatalf("units %d %v", n, err)
+		}
+		all, tot, err := db.FindProjects(ctx, ding.ProjectFilter{Year: 2024})
+		if err != nil || tot.Count != 200 || len(all) != 200 {
+			t.Fatalf("projects %d/%d %v", len(all), tot.Count, err)
+		}
+		if _, n, err := db.FindReports(ctx, store.ReportFilter{Limit: 1}); err != nil || n != 4800 {
+			t.Fatalf("reports %d %v", n, err)
+		}
+		var sumTotal, sumPlan, sumDone int64
+		stages := map[ding.Stage]int{}
+		for _, p := range all {
+			if !ding.ValidProjectCode(p.Code) || !ding.ValidUSCC(p.OwnerCode) || p.Tier != ding.TierOf(p.TotalInvestment) {
+				t.Fatalf("project facts %+v", p)
+			}
+			sumTotal += p.TotalInvestment
+			sumPlan += p.PlanYear
+			sumDone += p.CompletedYTD
+			stages[p.Stage]++
+		}
+		if sumTotal != tot.TotalInvestment || sumPlan != tot.PlanYear || sumDone != tot.CompletedYTD || len(stages) < 6 {
+			t.Fatalf("totals %+v against %d %d %d; stages %v", tot, sumTotal, sumPlan, sumDone, stages)
+		}
+
+		// Running figures equal the sums of the raw reports, for every 8th project.
+		for i := 0; i < len(all); i += 8 {
+			p := all[i]
+			reps, n, err := db.FindReports(ctx, store.ReportFilter{ProjectID: p.ID, CurrentOnly: true})
+			if err != nil || n != 24 {
+				t.Fatalf("reports of %d: %d %v", p.ID, n, err)
+			}
+			plans, err := db.FindPlans(ctx, p.ID)
+			if err != nil || len(plans) != 2 {
+				t.Fatalf("plans of %d: %v %v", p.ID, plans, err)
+			}
+			var sumAll int64
+			for _, plan := range plans {
+				if err := plan.Validate(); err != nil {
+					t.Fatalf("plan %+v: %v", plan, err)
+				}
+				var sum int64
+				pct, last := 0, ""
+				byMonth := map[string]int64{}
+				for _, r := range reps { // newest first
+					if r.Status == ding.ReportReturned || r.Period[:4] != strconv.Itoa(plan.Year) {
+						continue
+					}
+					sum += r.Completed
+					byMonth[r.Period] = r.Completed
+					if last == "" {
+						pct, last = r.ProgressPct, r.Period
+					}
+				}
+				sumAll += sum
+				ps, _, err := db.FindProjects(ctx, ding.ProjectFilter{ID: p.ID, Year: plan.Year})
+				if err != nil || len(ps) != 1 {
+					t.Fatal(err)
+				}
+				if ps[0].CompletedYTD != sum || ps[0].PlanYear != plan.Total || ps[0].ProgressPct != pct {
+					t.Fatalf("project %d %d: completed %d plan %d pct %d, want %d %d %d (last %s)", p.ID, plan.Year,
+						ps[0].CompletedYTD, ps[0].PlanYear, ps[0].ProgressPct, sum, plan.Total, pct, last)
+				}
+				months, err := db.ProjectMonths(ctx, p.ID, plan.Year)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, m := range months {
+					period := fmt.Sprintf("%d-%02d", plan.Year, m.Month)
+					if m.Completed != byMonth[period] || m.Planned != plan.Months[m.Month-1] {
+						t.Fatalf("project %d %s: month %+v, want completed %d planned %d", p.ID, period, m, byMonth[period], plan.Months[m.Month-1])
+					}
+				}
+			}
+			if p.CompletedAll != sumAll {
+				t.Fatalf("project %d: completed since start %d, want %d", p.ID, p.CompletedAll, sumAll)
+			}
+			if dec := reps[0]; dec.Period != "2024-12" || dec.CompletedAll != sumAll {
+				t.Fatalf("cumulative figures of %s: %d, want %d", dec.Period, dec.CompletedAll, sumAll)
+			}
+		}
+
+		// The store's own recompute agrees: a new version of a month with the same figures
+		// changes nothing; one with 1万 more adds exactly that.
+		var p *ding.Project
+		for _, x := range all {
+			if x.CompletedYTD > 0 {
+				p = x
+				break
+			}
+		}
+		if p == nil {
+			t.Fatal("no project completed anything in 2024")
+		}
+		snapshot := func() (ding.Project, []store.MonthFigures) {
+			ps, _, err := db.FindProjects(ctx, ding.ProjectFilter{ID: p.ID, Year: 2024})
+			if err != nil || len(ps) != 1 {
+				t.Fatal(err)
+			}
+			m, err := db.ProjectMonths(ctx, p.ID, 2024)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return *ps[0], m
+		}
+		before, beforeMonths := snapshot()
+		reps, _, err := db.FindReports(ctx, store.ReportFilter{ProjectID: p.ID, Period: "2024-06", CurrentOnly: true})
+		if err != nil || len(reps) != 1 {
+			t.Fatalf("2024-06 of %d: %v %v", p.ID, reps, err)
+		}
+		cur := reps[0]
+		again := &ding.ProgressReport{ProjectID: p.ID, Period: cur.Period, Completed: cur.Completed, ProgressText: cur.ProgressText, ProgressPct: cur.ProgressPct}
+		if err := db.SubmitReport(ctx, again, nil); err != nil {
+			t.Fatal(err)
+		}
+		if again.Version != 2 || again.ID <= int64(res.Reports) {
+			t.Fatalf("new version %d id %d after %d generated reports", again.Version, again.ID, res.Reports)
+		}
+		after, afterMonths := snapshot()
+		if after.CompletedYTD != before.CompletedYTD || after.CompletedAll != before.CompletedAll || after.ProgressPct != before.ProgressPct {
+			t.Fatalf("recompute changed the figures: %d/%d/%d → %d/%d/%d", before.CompletedYTD, before.CompletedAll, before.ProgressPct,
+				after.CompletedYTD, after.CompletedAll, after.ProgressPct)
+		}
+		for i := range beforeMonths {
+			if beforeMonths[i] != afterMonths[i] {
+				t.Fatalf("recompute changed month %+v → %+v", beforeMonths[i], afterMonths[i])
+			}
+		}
+		more := *again
+		more.ID, more.Completed = 0, cur.Completed+10_000
+		if err := db.SubmitReport(ctx, &more, nil); err != nil {
+			t.Fatal(err)
+		}
+		if after, _ = snapshot(); after.CompletedYTD != before.CompletedYTD+10_000 || after.CompletedAll != before.CompletedAll+10_000 {
+			t.Fatalf("1万 more: %d/%d, want %d/%d", after.CompletedYTD, after.CompletedAll, before.CompletedYTD+10_000, before.CompletedAll+10_000)
+		}
+
+		// New records get ids after the generated ones (PostgreSQL's identity sequences).
+		np := &ding.Project{Code: "2401-330101-04-01-999999", Name: "新增项目", UnitID: p.UnitID, Investor: "private", TotalInvestment: 2 * ding.Yi}
+		if err := db.CreateProject(ctx, np); err != nil || np.ID <= 200 {
+			t.Fatalf("create after generate: id %d %v", np.ID, err)
+		}
+
+		// Scopes: each city office sees the projects of its subtree, and together they see
+		// them all (a project's team stays inside one district).
+		cities, _, err := db.FindUnits(ctx, ding.UnitFilter{Kind: ding.UnitCity})
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := 0
+		for _, c := range cities {
+			if c.Depth != 1 {
+				continue
+			}
+			office := ding.WithActor(context.Background(), &ding.Actor{UserID: 1_000_000, UnitID: c.ID, Role: ding.RoleOffice, Scope: ding.ScopeUnitTree})
+			_, tc, err := db.FindProjects(office, ding.ProjectFilter{Limit: 1})
+			if err != nil || tc.Count == 0 {
+				t.Fatalf("city %s sees %d: %v", c.Name, tc.Count, err)
+			}
+			seen += tc.Count
+		}
+		if seen != 201 {
+			t.Fatalf("the cities see %d projects, want 201", seen)
+		}
+		// A town's liaison sees exactly the projects whose team has the town.
+		towns, _, err := db.FindUnits(ctx, ding.UnitFilter{Kind: ding.UnitTown, Limit: 1})
+		if err != nil || len(towns) != 1 {
+			t.Fatal(err)
+		}
+		town := towns[0]
+		liaison := ding.WithActor(context.Background(), &ding.Actor{UserID: 1_000_000, UnitID: town.ID, Role: ding.RoleLiaison, Scope: ding.ScopeUnit})
+		mine, tm, err := db.FindProjects(liaison, ding.ProjectFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ta, _ := db.FindProjects(ctx, ding.ProjectFilter{UnitID: town.ID}); ta.Count != tm.Count || tm.Count == 0 {
+			t.Fatalf("town %s: liaison sees %d, the team filter finds %d", town.Name, tm.Count, ta.Count)
+		}
+		for _, x := range mine {
+			team, err := db.FindTeam(liaison, x.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			in := false
+			for _, m := range team {
+				in = in || m.UnitID == town.ID
+			}
+			if !in {
+				t.Fatalf("liaison of %s sees project %d whose team is %v", town.Name, x.ID, team)
+			}
+		}
+		for _, x := range all {
+			if x.UnitID != town.ID {
+				if _, err := db.FindProjectByID(liaison, x.ID); err == nil {
+					inTeam, _ := db.FindTeam(ctx, x.ID)
+					ok := false
+					for _, m := range inTeam {
+						ok = ok || m.UnitID == town.ID
+					}
+					if !ok {
+						t.Fatalf("liaison of %s sees project %d outside its team", town.Name, x.ID)
+					}
+				} else if ding.ErrorCode(err) != ding.ENOTFOUND {
+					t.Fatal(err)
+				}
+			}
+		}
+		// A leader with the "self" scope sees the projects they lead.
+		leaders, _, err := db.FindUsers(ctx, ding.UserFilter{Role: ding.RoleLeader, Limit: 1})
+		if err != nil || len(leaders) != 1 {
+			t.Fatal(err)
+		}
+		self := ding.WithActor(context.Background(), &ding.Actor{UserID: leaders[0].ID, UnitID: leaders[0].UnitID, Role: ding.RoleLeader, Scope: ding.ScopeSelf})
+		led, tl, err := db.FindProjects(self, ding.ProjectFilter{})
+		if err != nil || tl.Count == 0 {
+			t.Fatalf("leader sees %d: %v", tl.Count, err)
+		}
+		for _, x := range led {
+			if x.LeaderID != leaders[0].ID {
+				t.Fatalf("leader %d sees project %d led by %d", leaders[0].ID, x.ID, x.LeaderID)
+			}
+		}
+		if _, ta, _ := db.FindProjects(ctx, ding.ProjectFilter{LeaderID: leaders[0].ID}); ta.Count != tl.Count {
+			t.Fatalf("leader sees %d, the leader filter finds %d", tl.Count, ta.Count)
+		}
+	})
+}
