@@ -100,6 +100,11 @@ func (db *DB) Generate(ctx context.Context, o GenOptions) (*GenResult, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Planner statistics after the bulk load (PostgreSQL's VACUUM ANALYZE above): without
+	// them SQLite reads every project of the filtered stages to test the scope.
+	if err := db.Optimize(ctx); err != nil {
+		return nil, err
+	}
 	sysCtx := ding.WithActor(ctx, ding.SystemActor("gen"))
 	if err := db.SetChains(sysCtx, genChains); err != nil {
 		return nil, err
@@ -1078,6 +1083,9 @@ func openGeneratedFile(ctx context.Context, path string) (*DB, *GenResult, error
 	}
 	if err == nil {
 		err = migrateGenerated(ctx, db)
+	}
+	if err == nil {
+		err = db.Optimize(ctx)
 	}
 	if err != nil {
 		db.Close()

@@ -121,7 +121,7 @@ func (db *DB) ProjectColours(ctx context.Context, ids []int64) (map[int64]Projec
 	if len(ids) == 0 {
 		return out, nil
 	}
-	cond, args := projectScope(ding.ActorFrom(ctx), false)
+	cond, args := projectScope(ding.ActorFrom(ctx), true) // a page of ids: probe each project's team
 	rows, err := db.reader().query(ctx, `SELECT pc.project_id, pc.colour, pc.exempt FROM project_colours pc JOIN projects p ON p.id = pc.project_id
 		WHERE pc.project_id IN (`+idList(ids)+`) AND `+cond, args...)
 	if err != nil {
