@@ -256,7 +256,8 @@ func kindApplies(k RuleKind, s Stage) bool {
 	case RuleStageStale:
 		return s.IsLead() || s == StageSigned
 	case RuleReportMissing:
-		return s.Index() >= StageStarted.Index()
+		// Reports are due while the project is built; a completed project reports no more.
+		return s == StageStarted
 	}
 	return s != StageDropped
 }

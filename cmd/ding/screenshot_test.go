@@ -46,7 +46,7 @@ func TestScreenshots(t *testing.T) {
 	)
 	pages := []string{"/", "/units", "/units/new", "/users", "/users/new", "/account", "/account/tokens", "/audit",
 		"/projects", "/projects?stage=started&sort=completed_ytd&desc=1", "/projects/new", "/projects/20", "/projects/20/plans",
-		"/projects/20/reports", "/reports", "/settings", "/projects/import"}
+		"/projects/20/reports", "/reports", "/settings", "/projects/import", "/warnings", "/settings/rules", "/inbox"}
 	// The first unit and user detail pages.
 	pages = append(pages, "/units/3", "/users/4")
 	for _, path := range pages {
