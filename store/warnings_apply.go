@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"ding"
+	"ding/i18n"
 	"ding/warn"
 )
 
@@ -807,9 +809,119 @@ func (a *applier) flush() error {
 }
 
 // warningEventsHook receives, inside the transaction that wrote them, the warning events
-// of a pass or a change: where notifications and the escalation ladder enqueue their work
-// so that nothing is lost between the event and its delivery.
-func warningEventsHook(tx *Tx, evs []*WarningEvent) error { return nil }
+// of a pass or a change: where notifications (and later the escalation ladder) enqueue
+// their work, so that nothing is lost between the event and its delivery.
+func warningEventsHook(tx *Tx, evs []*WarningEvent) error {
+	ms, err := warningMessages(tx, evs)
+	if err != nil {
+		return err
+	}
+	return enqueue(tx, ms...)
+}
+
+// warningNotifyEvent maps a lifecycle event to the notification event users choose.
+var warningNotifyEvent = map[string]string{
+	"opened": "warning.opened", "raised": "warning.changed", "lowered": "warning.changed",
+	"escalated": "warning.escalated", "cleared": "warning.cleared",
+}
+
+// digestItems is how many warnings a digest lists before it says "and N more".
+const digestItems = 20
+
+// warningMessages turns a batch of warning events into digests: one message per lead unit
+// and notification event (a nightly pass that opens 300 warnings in a town sends the town
+// one message, not 300), and one per project leader for the events that reach the most
+// severe colour. Texts are Chinese, the users' language by default.
+func warningMessages(tx *Tx, evs []*WarningEvent) ([]Message, error) {
+	if len(evs) == 0 {
+		return nil, nil
+	}
+	ids := make([]int64, 0, len(evs))
+	seen := map[int64]bool{}
+	for _, e := range evs {
+		if !seen[e.ProjectID] {
+			seen[e.ProjectID] = true
+			ids = append(ids, e.ProjectID)
+		}
+	}
+	type who struct{ unit, leader int64 }
+	owners := map[int64]who{}
+	rows, err := tx.query(tx.ctx, `SELECT id, unit_id, COALESCE(leader_id, 0) FROM projects WHERE id IN (`+idList(ids)+`)`)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var id int64
+		var w who
+		if err := rows.Scan(&id, &w.unit, &w.leader); err != nil {
+			rows.Close()
+			return nil, tx.db.mapErr(err)
+		}
+		owners[id] = w
+	}
+	rows.Close()
+	colours, err := getColours(tx.ctx, tx.reader)
+	if err != nil {
+		return nil, err
+	}
+	if len(colours) == 0 {
+		colours = ding.DefaultColours
+	}
+	top := colours[len(colours)-1].Key
+	for _, l := range colours {
+		if l.Rank > colours.Rank(top) {
+			top = l.Key
+		}
+	}
+	type key struct {
+		event  string
+		unit   int64
+		leader int64
+	}
+	groups := map[key][]*WarningEvent{}
+	var order []key
+	add := func(k key, e *WarningEvent) {
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], e)
+	}
+	for _, e := range evs {
+		ev, ok := warningNotifyEvent[e.Event]
+		if !ok {
+			continue
+		}
+		o := owners[e.ProjectID]
+		add(key{ev, o.unit, 0}, e)
+		if e.To == top && e.Event != "cleared" && e.Event != "lowered" && o.leader != 0 {
+			add(key{ev, 0, o.leader}, e)
+		}
+	}
+	var ms []Message
+	for _, k := range order {
+		list := groups[k]
+		var b strings.Builder
+		for i, e := range list {
+			if i == digestItems {
+				fmt.Fprintf(&b, "……另有 %d 条\n", len(list)-digestItems)
+				break
+			}
+			fmt.Fprintf(&b, "【%s】%s：%s — %s\n", colours.Name(e.To), e.ProjectName, e.RuleName, i18n.T("zh", e.Reason, e.Args...))
+		}
+		m := Message{Event: k.event, Body: b.String(), Link: "/warnings"}
+		if len(list) == 1 {
+			m.Link = "/projects/" + strconv.FormatInt(list[0].ProjectID, 10) + "/warnings"
+		}
+		m.Subject = fmt.Sprintf("%s：%d 条（%s）", i18n.T("zh", "notify.event."+k.event), len(list), list[0].On)
+		if k.unit != 0 {
+			m.UnitIDs = []int64{k.unit}
+		} else {
+			m.UserIDs = []int64{k.leader}
+		}
+		ms = append(ms, m)
+	}
+	return ms, nil
+}
 
 // rowBuf collects rows for a multi-row INSERT, flushed every 400 rows.
 type rowBuf struct {

@@ -699,3 +699,44 @@ func TestWarnGeneratedPaths(t *testing.T) {
 		}
 	})
 }
+
+// TestWarnNotifies: warning events reach the lead unit's liaison as one digest each, and the
+// project leader when a warning turns red — queued in the transaction that opened them.
+func TestWarnNotifies(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := mkProjects(t, db)
+		office := userCtx(f.office)
+		onlyRule(t, db, office, lagPoints)
+		pid := f.p.ID
+		if _, err := db.TransitionProject(office, pid, ding.StageStarted, day(2024, 2, 1), ""); err != nil {
+			t.Fatal(err)
+		}
+		feb := submit(t, db, userCtx(f.liA), pid, "2024-02", 100)
+		mar := submit(t, db, userCtx(f.liA), pid, "2024-03", 100)
+		submit(t, db, userCtx(f.liA), pid, "2024-04", 100)
+		if err := db.SavePlan(office, evenPlan(pid, 2024, 100)); err != nil { // → yellow
+			t.Fatal(err)
+		}
+		items, n, err := db.Inbox(userCtx(f.liA), store.InboxFilter{})
+		if err != nil || n != 1 || items[0].Event != "warning.opened" || !strings.Contains(items[0].Body, "落后 16.7 个百分点") ||
+			!strings.Contains(items[0].Body, "【黄】") || items[0].Link != fmt.Sprintf("/projects/%d/warnings", pid) {
+			t.Fatalf("liaison's inbox after yellow: %d %+v %v", n, items, err)
+		}
+		if _, n, _ := db.Inbox(userCtx(f.leader), store.InboxFilter{}); n != 0 {
+			t.Fatalf("the leader was told of a yellow: %d", n)
+		}
+		// Town B's liaison hears nothing of town A's project.
+		if _, n, _ := db.Inbox(userCtx(f.liB), store.InboxFilter{}); n != 0 {
+			t.Fatalf("town B's liaison got %d items", n)
+		}
+		for _, r := range []*ding.ProgressReport{feb, mar} { // → red
+			if _, err := db.ReviewReport(office, r.ID, false, "数据有误"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		items, n, _ = db.Inbox(userCtx(f.leader), store.InboxFilter{})
+		if n != 1 || items[0].Event != "warning.changed" || !strings.Contains(items[0].Body, "【红】") {
+			t.Fatalf("leader's inbox after red: %d %+v", n, items)
+		}
+	})
+}
