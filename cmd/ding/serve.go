@@ -206,12 +206,9 @@ func (m *Main) Close() error {
 	return nil
 }
 
+// openDB opens the configured database. store.Open makes the SQLite file's directory, so a
+// command given --db elsewhere leaves no empty ./ding-data behind.
 func openDB(ctx context.Context, c Config) (*store.DB, error) {
-	if !store.IsPostgresDSN(c.DSN()) {
-		if err := os.MkdirAll(c.DataDir, 0o750); err != nil {
-			return nil, fmt.Errorf("data directory: %w", err)
-		}
-	}
 	db, err := store.Open(ctx, c.DSN())
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", redactDSN(c.DSN()), err)
