@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"ding"
 	"ding/auth"
@@ -52,20 +53,98 @@ var steps = []struct {
 }{
 	{"org tree", (*seeder).seedUnits},
 	{"users", (*seeder).seedUsers},
-	{"projects", (*seeder).seedProjects},
+	{"warning calendar", (*seeder).seedWarningCalendar},
+	{"projects", func(s *seeder) error {
+		// The history is written record by record: the warnings are judged once it is
+		// all there, month by month (seedWarnings), not at each state in between.
+		ctx := s.ctx
+		s.ctx = store.DeferWarnings(ctx)
+		defer func() { s.ctx = ctx }()
+		return s.seedProjects()
+	}},
 	{"warnings", (*seeder).seedWarnings},
 }
 
-// seedWarnings dates the warning engine's "today" at the end of the demo's history
-// (2024-12-31): measured against the real clock every demo project would look years late.
-// Then it runs the nightly pass once, so the board is filled from the first login.
-func (s *seeder) seedWarnings() error {
-	asOf := ding.Date{Year: 2024, Month: 12, Day: 31}
-	if err := s.db.SetWarningAsOf(s.ctx, asOf); err != nil {
+// demoYear is the year the demo's warnings are judged in: its history ends on 2024-12-31.
+const demoYear = 2024
+
+// seedWarningCalendar dates the warning engine's "today" in the demo year before any
+// project exists: measured against the real clock every demo project would look years late.
+func (s *seeder) seedWarningCalendar() error {
+	if err := s.db.SetWarningAsOf(s.ctx, monthEnd(demoYear, time.January)); err != nil {
 		return fmt.Errorf("demo: warnings as of: %w", err)
 	}
-	if _, err := s.db.RecomputeWarnings(s.ctx, ding.Date{}); err != nil {
-		return fmt.Errorf("demo: warnings: %w", err)
+	return nil
+}
+
+func monthEnd(y int, m time.Month) ding.Date {
+	return ding.DateOf(time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC))
+}
+
+// seedWarnings replays the demo year month by month: at each month end the warning date
+// moves there and the nightly pass runs, so that warnings open, rise and clear through the
+// year and the escalation ladder issues its letters and interviews as it would have. Most
+// letters of a month are answered and most interviews held early the next month; the rest
+// go overdue and are escalated, as in real life. The board then shows a year of history.
+func (s *seeder) seedWarnings() error {
+	for m := time.January; m <= time.December; m++ {
+		end := monthEnd(demoYear, m)
+		if err := s.db.SetWarningAsOf(s.ctx, end); err != nil {
+			return fmt.Errorf("demo: warnings as of %s: %w", end, err)
+		}
+		if m > time.January {
+			if err := s.answerEscalations(monthEnd(demoYear, m-1)); err != nil {
+				return err
+			}
+		}
+		if _, err := s.db.RecomputeWarnings(s.ctx, ding.Date{}); err != nil {
+			return fmt.Errorf("demo: warnings on %s: %w", end, err)
+		}
+	}
+	return nil
+}
+
+var demoReplies = []string{
+	"已召开项目推进专题会，倒排工期、挂图作战，确保下月补齐投资进度。",
+	"已协调自然资源、住建部门解决用地和施工许可问题，项目已恢复正常施工。",
+	"业主单位已落实后续资金，本月新增投资将于月报中体现。",
+	"已督促施工单位增加作业面和人员设备，专人每周报送进展。",
+}
+
+var demoCommitments = []string{
+	"一个月内补齐滞后投资，每周向区项目办报送进展；下次月例会专题汇报。",
+	"本月底前完成设备进场，下月实现入统；存在的要素问题列入周协调会议题。",
+	"成立工作专班，由主要负责人牵头，两个月内回到序时进度。",
+}
+
+// answerEscalations answers what was issued on a day: seven letters in ten get their reply
+// three days later, three interviews in five are held six days later.
+func (s *seeder) answerEscalations(issued ding.Date) error {
+	es, _, err := s.db.FindEscalations(s.ctx, store.EscalationFilter{Status: ding.EscalationOpen})
+	if err != nil {
+		return fmt.Errorf("demo: escalations: %w", err)
+	}
+	for _, e := range es {
+		if e.IssuedOn != issued {
+			continue
+		}
+		switch {
+		case e.Action.IsLetter() && e.ID%10 < 7:
+			if _, err := s.db.ReplyLetter(s.ctx, e.ID, demoReplies[int(e.ID)%len(demoReplies)], issued.AddDays(3), e.Version); err != nil {
+				return fmt.Errorf("demo: reply to %s: %w", e.Number, err)
+			}
+		case e.Action == ding.ActionInterview && e.ID%5 < 3:
+			held := issued.AddDays(6)
+			who := e.LeaderName
+			if who == "" {
+				who = "区政府分管领导"
+			}
+			iv := ding.Interview{HeldOn: held, Interviewer: who + "、区项目办", Interviewees: e.UnitName + "主要负责人、项目业主",
+				Commitments: demoCommitments[int(e.ID)%len(demoCommitments)], FollowUpOn: held.AddDays(30)}
+			if _, err := s.db.RecordInterview(s.ctx, e.ID, iv, e.Version); err != nil {
+				return fmt.Errorf("demo: interview %d: %w", e.ID, err)
+			}
+		}
 	}
 	return nil
 }

@@ -80,6 +80,20 @@ func BenchmarkRecomputeWarnings(b *testing.B) {
 			b.ReportMetric(float64(last.Warnings), "warnings")
 			b.ReportMetric(float64(last.Events()), "events")
 		})
+		// The first nightly pass of a month also sweeps every project's escalation ladder
+		// (store/escalations.go); forgetting the sweep makes every iteration such a night.
+		b.Run(e+"/month", func(b *testing.B) {
+			var last WarningSummary
+			loopMedian(b, func() error {
+				if _, err := x.db.write.Exec(x.db.rebind(`DELETE FROM settings WHERE key = ?`), settingLadderSwept); err != nil {
+					return err
+				}
+				sum, err := x.db.RecomputeWarnings(x.admin, today)
+				last = sum
+				return err
+			})
+			b.ReportMetric(float64(last.Warnings), "warnings")
+		})
 		b.Run(e+"/floor", func(b *testing.B) {
 			ctx := context.Background()
 			var lo, hi int64

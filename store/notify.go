@@ -16,6 +16,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"net/mail"
 	"net/url"
 	"regexp"
@@ -61,9 +62,11 @@ var NotifyEvents = []string{
 	"warning.opened",      // a warning opens on a project
 	"warning.changed",     // its colour rises or falls
 	"warning.cleared",     // it clears
-	"warning.escalated",   // a step of the escalation ladder is taken
+	"warning.escalated",   // a warning persists and rises a colour
+	"warning.reminder",    // 提醒: the first rung of the escalation ladder
 	"letter.issued",       // 提醒函/交办函/督办函 issued to a unit
 	"letter.reply_due",    // a letter's reply is due or overdue
+	"bulletin.listed",     // 通报: a project is listed in the monthly bulletin
 	"interview.scheduled", // 约谈 scheduled
 	"interview.overdue",   // 约谈 overdue
 	"exemption.requested", // an exemption awaits approval
@@ -1022,4 +1025,41 @@ func (db *DB) PurgeNotifications(ctx context.Context, before time.Time) (int, er
 	}
 	n, _ := res.RowsAffected()
 	return int(n), nil
+}
+
+// digestKey addresses a digest: one notification event for a unit or for a user.
+type digestKey struct {
+	event  string
+	unit   int64
+	leader int64
+}
+
+// digests groups the items of a batch by recipient and event, in first-seen order, so that
+// a pass that touches 300 projects of a town sends the town one message, not 300.
+type digests[T any] struct {
+	order []digestKey
+	m     map[digestKey][]T
+}
+
+func (d *digests[T]) add(k digestKey, v T) {
+	if d.m == nil {
+		d.m = map[digestKey][]T{}
+	}
+	if _, ok := d.m[k]; !ok {
+		d.order = append(d.order, k)
+	}
+	d.m[k] = append(d.m[k], v)
+}
+
+// digestBody writes a line per item, up to digestItems, then says how many more there are.
+func digestBody[T any](list []T, more string, line func(b *strings.Builder, v T)) string {
+	var b strings.Builder
+	for i, v := range list {
+		if i == digestItems {
+			fmt.Fprintf(&b, "……另有 %d %s\n", len(list)-digestItems, more)
+			break
+		}
+		line(&b, v)
+	}
+	return b.String()
 }

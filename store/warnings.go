@@ -337,6 +337,15 @@ func (db *DB) SetColours(ctx context.Context, s ding.ColourScheme) error {
 			}
 		}
 	}
+	ladder, err := db.Ladder(ctx)
+	if err != nil {
+		return err
+	}
+	for i, st := range ladder {
+		if s.Rank(st.Colour) == 0 {
+			return ding.FieldError("colours", "warn.colour_in_ladder", string(st.Colour), i+1)
+		}
+	}
 	before, err := db.Colours(ctx)
 	if err != nil {
 		return err

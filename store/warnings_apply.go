@@ -97,7 +97,7 @@ func lockWarnings(tx *Tx, exclusive bool) error {
 // reevaluate brings one project's warnings up to date inside the transaction of a change.
 // An import (tx.quiet) evaluates its projects once at its end instead (reevaluateImport).
 func reevaluate(tx *Tx, projectID int64) error {
-	if tx.quiet {
+	if tx.quiet || deferred(tx.ctx) {
 		return nil
 	}
 	return reevaluateIDs(tx, []int64{projectID})
@@ -116,6 +116,7 @@ func reevaluateIDs(tx *Tx, ids []int64) error {
 		return err
 	}
 	a := newApplier(tx, c)
+	all := ids
 	for len(ids) > 0 {
 		n := min(len(ids), 1000)
 		w, err := prepareChunk(tx.ctx, tx.reader, idSel{ids: ids[:n]}, c, nil, true)
@@ -127,7 +128,17 @@ func reevaluateIDs(tx *Tx, ids []int64) error {
 			return err
 		}
 	}
-	return a.flush()
+	if err := a.flush(); err != nil {
+		return err
+	}
+	for len(all) > 0 {
+		n := min(len(all), 1000)
+		if err := ladderPass(tx, c, idSel{ids: all[:n]}, false); err != nil {
+			return err
+		}
+		all = all[n:]
+	}
+	return nil
 }
 
 // reevaluateImport evaluates, at the end of an import, every project the batch names.
@@ -170,6 +181,18 @@ func reevaluateImport(tx *Tx, b ImportBatch) error {
 	}
 	return reevaluateIDs(tx, ids)
 }
+
+type deferKey struct{}
+
+// DeferWarnings returns a context whose writes leave the warnings alone: for bulk loads
+// such as the demo's, which write a project's history record by record and would otherwise
+// open and clear warnings (and take ladder steps) for the states in between. The caller
+// must run RecomputeWarnings when the load is done.
+func DeferWarnings(ctx context.Context) context.Context {
+	return context.WithValue(ctx, deferKey{}, true)
+}
+
+func deferred(ctx context.Context) bool { v, _ := ctx.Value(deferKey{}).(bool); return v }
 
 // RecomputeWarnings evaluates every project on a day (the zero date: the as-of setting,
 // else today in Shanghai) and applies the result: the nightly pass. Two readers load and
@@ -259,6 +282,9 @@ func (db *DB) RecomputeWarnings(ctx context.Context, today ding.Date) (WarningSu
 		}
 	}
 	if err := a.flush(); err != nil {
+		return WarningSummary{}, err
+	}
+	if err := ladderNightly(tx, c, a.touched); err != nil {
 		return WarningSummary{}, err
 	}
 	if err := tx.commit(); err != nil {
@@ -532,6 +558,9 @@ type applier struct {
 	figs   figureBatch
 	delC   []int64
 	events []*WarningEvent // written since the last flush, for warningEventsHook
+	// touched lists the projects whose warnings or colour row changed (with repeats),
+	// whose ladder the nightly pass must look at.
+	touched []int64
 }
 
 func newApplier(tx *Tx, c *warnConfig) *applier {
@@ -665,13 +694,20 @@ func (a *applier) event(pid int64, w *ding.Warning, s *storedWarning, ev string,
 		a.sum.Cleared++
 	}
 	a.events = append(a.events, e)
+	a.touched = append(a.touched, pid)
 	return a.insE.add(a.tx, pid, e.RuleID, e.SubjectKey, ev, string(from), string(to), value, e.Reason, args, e.Subject, a.today, a.now)
 }
 
 // periodsSince counts the months a warning opened on `opened` has held by `period`, this
 // one included.
 func periodsSince(opened ding.Date, period string) int {
-	return max(monthsBetween(monthKey(opened), period)+1, 1)
+	// period is "YYYY-MM" (monthKey); read without parsing, it runs for every warning.
+	if len(period) != 7 {
+		return max(monthsBetween(monthKey(opened), period)+1, 1)
+	}
+	y := int(period[0]-'0')*1000 + int(period[1]-'0')*100 + int(period[2]-'0')*10 + int(period[3]-'0')
+	m := int(period[5]-'0')*10 + int(period[6]-'0')
+	return max(y*12+m-(opened.Year*12+int(opened.Month))+1, 1)
 }
 
 // project compares a project's computed warnings with its stored ones and writes the
@@ -773,6 +809,7 @@ func (a *applier) project(it *projWork) error {
 	case worst == "" && !exempt:
 		if it.row.has {
 			a.delC = append(a.delC, pid)
+			a.touched = append(a.touched, pid)
 		}
 	case !it.row.has || it.row.colour != worst || it.row.exempt != exempt || it.row.digest != it.digest:
 		changed := a.today
@@ -781,6 +818,9 @@ func (a *applier) project(it *projWork) error {
 		}
 		if err := a.putC.add(a.tx, pid, string(worst), exempt, it.digest, changed); err != nil {
 			return err
+		}
+		if !it.row.has || it.row.colour != worst || it.row.exempt != exempt {
+			a.touched = append(a.touched, pid)
 		}
 	}
 	return nil
@@ -873,42 +913,25 @@ func warningMessages(tx *Tx, evs []*WarningEvent) ([]Message, error) {
 			top = l.Key
 		}
 	}
-	type key struct {
-		event  string
-		unit   int64
-		leader int64
-	}
-	groups := map[key][]*WarningEvent{}
-	var order []key
-	add := func(k key, e *WarningEvent) {
-		if _, ok := groups[k]; !ok {
-			order = append(order, k)
-		}
-		groups[k] = append(groups[k], e)
-	}
+	var groups digests[*WarningEvent]
 	for _, e := range evs {
 		ev, ok := warningNotifyEvent[e.Event]
 		if !ok {
 			continue
 		}
 		o := owners[e.ProjectID]
-		add(key{ev, o.unit, 0}, e)
+		groups.add(digestKey{ev, o.unit, 0}, e)
 		if e.To == top && e.Event != "cleared" && e.Event != "lowered" && o.leader != 0 {
-			add(key{ev, 0, o.leader}, e)
+			groups.add(digestKey{ev, 0, o.leader}, e)
 		}
 	}
 	var ms []Message
-	for _, k := range order {
-		list := groups[k]
-		var b strings.Builder
-		for i, e := range list {
-			if i == digestItems {
-				fmt.Fprintf(&b, "……另有 %d 条\n", len(list)-digestItems)
-				break
-			}
-			fmt.Fprintf(&b, "【%s】%s：%s — %s\n", colours.Name(e.To), e.ProjectName, e.RuleName, i18n.T("zh", e.Reason, e.Args...))
-		}
-		m := Message{Event: k.event, Body: b.String(), Link: "/warnings"}
+	for _, k := range groups.order {
+		list := groups.m[k]
+		body := digestBody(list, "条", func(b *strings.Builder, e *WarningEvent) {
+			fmt.Fprintf(b, "【%s】%s：%s — %s\n", colours.Name(e.To), e.ProjectName, e.RuleName, i18n.T("zh", e.Reason, e.Args...))
+		})
+		m := Message{Event: k.event, Body: body, Link: "/warnings"}
 		if len(list) == 1 {
 			m.Link = "/projects/" + strconv.FormatInt(list[0].ProjectID, 10) + "/warnings"
 		}

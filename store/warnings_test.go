@@ -707,6 +707,9 @@ func TestWarnNotifies(t *testing.T) {
 		f := mkProjects(t, db)
 		office := userCtx(f.office)
 		onlyRule(t, db, office, lagPoints)
+		if err := db.SetLadder(office, ding.Ladder{}); err != nil { // the ladder's own messages: escalations_test.go
+			t.Fatal(err)
+		}
 		pid := f.p.ID
 		if _, err := db.TransitionProject(office, pid, ding.StageStarted, day(2024, 2, 1), ""); err != nil {
 			t.Fatal(err)
