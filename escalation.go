@@ -112,8 +112,14 @@ func DefaultLetterSettings(district string) LetterSettings {
 	}
 }
 
-// Validate checks the issuer and a prefix for each letter kind.
+// Validate checks the issuer and a prefix for each letter kind, trimming them in place
+// and dropping prefixes of actions that are not letters.
 func (s *LetterSettings) Validate() error {
+	for a := range s.Prefixes {
+		if !a.IsLetter() {
+			delete(s.Prefixes, a)
+		}
+	}
 	s.Issuer = strings.TrimSpace(s.Issuer)
 	if s.Issuer == "" {
 		return FieldError("issuer", "ladder.issuer_required")

@@ -74,6 +74,10 @@ func (s *seeder) seedWarningCalendar() error {
 	if err := s.db.SetWarningAsOf(s.ctx, monthEnd(demoYear, time.January)); err != nil {
 		return fmt.Errorf("demo: warnings as of: %w", err)
 	}
+	// The city has several districts; the demo's letters come from Qujiang's office.
+	if err := s.db.SetLetterSettings(s.ctx, ding.DefaultLetterSettings("衢江区")); err != nil {
+		return fmt.Errorf("demo: letter settings: %w", err)
+	}
 	return nil
 }
 

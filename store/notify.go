@@ -69,6 +69,14 @@ var NotifyEvents = []string{
 	"bulletin.listed",     // 通报: a project is listed in the monthly bulletin
 	"interview.scheduled", // 约谈 scheduled
 	"interview.overdue",   // 约谈 overdue
+	"item.submitted",      // a demand was raised (the office)
+	"item.assigned",       // a demand or action item was assigned to a unit
+	"item.decided",        // a leader decided a demand (拍板)
+	"item.rejected",       // a demand was not accepted (to whoever raised it)
+	"item.closed",         // a demand was closed: confirm it (to whoever raised it)
+	"item.reopened",       // a closed item was reopened
+	"item.overdue",        // a step of a demand or action item is late
+	"meeting.scheduled",   // a meeting the unit takes part in is scheduled
 	"exemption.requested", // an exemption awaits approval
 	"exemption.decided",   // an exemption was approved or refused
 }

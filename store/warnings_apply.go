@@ -287,6 +287,9 @@ func (db *DB) RecomputeWarnings(ctx context.Context, today ding.Date) (WarningSu
 	if err := ladderNightly(tx, c, a.touched); err != nil {
 		return WarningSummary{}, err
 	}
+	if err := itemsNightly(tx, c.today); err != nil {
+		return WarningSummary{}, err
+	}
 	if err := tx.commit(); err != nil {
 		return WarningSummary{}, err
 	}

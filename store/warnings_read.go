@@ -38,7 +38,6 @@ type WarningFilter struct {
 // FindWarnings returns the warnings of projects in the caller's scope, the most severe
 // first, and how many match.
 func (db *DB) FindWarnings(ctx context.Context, f WarningFilter) ([]*ProjectWarning, int, error) {
-	a := ding.ActorFrom(ctx)
 	r := db.reader()
 	colours, err := getColours(ctx, r)
 	if err != nil {
@@ -48,6 +47,11 @@ func (db *DB) FindWarnings(ctx context.Context, f WarningFilter) ([]*ProjectWarn
 	if err != nil {
 		return nil, 0, err
 	}
+	return findWarnings(ctx, r, ding.ActorFrom(ctx), f, colours, today)
+}
+
+func findWarnings(ctx context.Context, r reader, a *ding.Actor, f WarningFilter, colours ding.ColourScheme, today ding.Date) ([]*ProjectWarning, int, error) {
+	db := r.db
 	period := monthKey(today)
 	var w where
 	cond, args := projectScope(a, f.ProjectID != 0)

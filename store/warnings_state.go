@@ -372,11 +372,11 @@ func loadStateItems(ctx context.Context, r reader, sel idSel, today ding.Date, s
 	return nil
 }
 
-// deadlineItems returns the open items with a deadline of the selected projects (demands,
-// action items …) for the item_overdue rule. None exist yet: the issues that add them read
-// their tables here, set-based like the loaders above, and the engine needs no change.
+// deadlineItems returns the open items with a deadline of the selected projects (demands
+// and action items, store/items.go) for the item_overdue rule; a later kind of item adds
+// its table here, set-based like the loaders above, and the engine needs no change.
 func deadlineItems(ctx context.Context, r reader, sel idSel, today ding.Date) (map[int64][]ding.DeadlineItem, error) {
-	return nil, nil
+	return deadlineItemsOf(ctx, r, sel)
 }
 
 // loadUnitPaths maps units to the ids of themselves and their ancestors (nearest first),

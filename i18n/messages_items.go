@@ -1,0 +1,93 @@
+package i18n
+
+// Demands (诉求) and action items (交办事项): validation, the flow's names and messages
+// (ding/item.go, store/items.go).
+var _ = addUI(map[string][2]string{
+	"item.kind.demand": {"诉求", "Demand"},
+	"item.kind.action": {"交办事项", "Action item"},
+
+	"item.status.submitted": {"已提交", "Submitted"},
+	"item.status.accepted":  {"已受理", "Accepted"},
+	"item.status.rejected":  {"不予受理", "Not accepted"},
+	"item.status.decided":   {"已拍板", "Decided"},
+	"item.status.handling":  {"办理中", "In hand"},
+	"item.status.closed":    {"已办结", "Closed"},
+	"item.status.confirmed": {"业主已确认", "Confirmed by the owner"},
+
+	"item.action.accept":  {"受理", "Accept"},
+	"item.action.reject":  {"不予受理", "Do not accept"},
+	"item.action.decide":  {"拍板", "Decide"},
+	"item.action.report":  {"报送办理情况", "Report progress"},
+	"item.action.close":   {"办结", "Close"},
+	"item.action.confirm": {"确认办结", "Confirm"},
+	"item.action.reopen":  {"退回重办", "Reopen"},
+	"item.action.create":  {"提交", "Submit"},
+
+	"item.kind_invalid":       {"类型无效：诉求或交办事项", "Invalid kind: demand or action item"},
+	"item.title_required":     {"请填写标题", "The title is required"},
+	"item.type_invalid":       {"请选择诉求类别（%s）", "Choose a demand type (%s)"},
+	"item.request_required":   {"请填写具体诉求（希望解决什么）", "Say what is asked"},
+	"item.unit_twice":         {"办理单位重复或无效：每个单位只能列一次", "A unit is listed twice or is invalid: list each unit once"},
+	"item.one_lead":           {"请指定一个牵头单位（且只能一个）", "Name exactly one lead unit"},
+	"item.unit_unknown":       {"单位不存在或不在您的管理范围内", "The unit does not exist or is outside your scope"},
+	"item.unit_not_yours":     {"只能为本单位提出诉求", "You can raise a demand for your own unit only"},
+	"item.types_empty":        {"至少需要一个诉求类别", "At least one demand type is needed"},
+	"item.clock_range":        {"时限须为 1 到 60 个工作日", "A clock must be 1 to 60 working days"},
+	"item.deadline_required":  {"请填写办结期限", "The deadline is required"},
+	"item.deadline_past":      {"办结期限不能早于今天", "The deadline cannot be in the past"},
+	"item.deadline_holiday":   {"%s 是节假日（%s），不是工作日，请选择工作日作为期限", "%s is a holiday (%s), not a working day: choose a working day"},
+	"item.decider_not_leader": {"只有领导可以拍板", "Only a leader can decide"},
+	"item.transition_invalid": {"当前状态为“%[2]s”，不能“%[1]s”", "The item is %[2]q: it cannot be %[1]q now"},
+	"item.stale":              {"该事项已被他人更新，请刷新后重试，您的填写未保存", "Someone updated this item: reload and try again; what you entered was not saved"},
+	"item.reason_required":    {"请说明理由", "Give the reason"},
+	"item.decision_required":  {"请填写拍板意见", "Write the decision"},
+	"item.report_required":    {"请填写办理情况", "Write what was done"},
+	"item.close_required":     {"请填写办结情况", "Say how it was resolved"},
+	"item.unit_not_assigned":  {"该事项未交由您的单位办理", "This item is not assigned to your unit"},
+	"item.close_lead_only":    {"只有牵头单位或项目办可以办结", "Only the lead unit or the project office can close it"},
+	"item.owner_only":         {"只有提出人或项目办可以确认或退回", "Only who raised it or the project office can confirm or reopen it"},
+
+	"notify.event.item.submitted": {"新诉求待受理", "A demand was raised"},
+	"notify.event.item.assigned":  {"诉求或交办事项交由本单位办理", "A demand or action item was assigned"},
+	"notify.event.item.decided":   {"诉求已拍板", "A demand was decided"},
+	"notify.event.item.rejected":  {"诉求不予受理", "A demand was not accepted"},
+	"notify.event.item.closed":    {"诉求已办结，请确认", "A demand was closed: please confirm"},
+	"notify.event.item.reopened":  {"事项被退回重办", "An item was reopened"},
+	"notify.event.item.overdue":   {"诉求或交办事项逾期", "A demand or action item is late"},
+
+	"calendar.empty": {"请至少登记一天", "List at least one day"},
+})
+
+// Meetings (ding/meeting.go, store/meetings.go).
+var _ = addUI(map[string][2]string{
+	"meeting.kind.weekly":     {"周协调会", "Weekly coordination"},
+	"meeting.kind.monthly":    {"月例会", "Monthly meeting"},
+	"meeting.kind.topic":      {"专题会", "Topic meeting"},
+	"meeting.status.planned":  {"筹备中", "Planned"},
+	"meeting.status.held":     {"已召开", "Held"},
+	"meeting.source.followup": {"跟踪事项", "Follow-up"},
+	"meeting.source.standing": {"常设议题", "Standing item"},
+	"meeting.source.new":      {"新提交诉求", "New demand"},
+	"meeting.source.custom":   {"其他议题", "Other item"},
+
+	"meeting.kind_invalid":          {"请选择会议类型（周协调会、月例会或专题会）", "Choose the kind of meeting (weekly, monthly or topic)"},
+	"meeting.title_required":        {"请填写会议名称", "The meeting's title is required"},
+	"meeting.starts_required":       {"请填写会议时间", "The meeting's time is required"},
+	"meeting.chair_required":        {"请选择主持领导", "Choose the chair"},
+	"meeting.chair_not_leader":      {"主持人须为领导账号", "The chair must be a leader"},
+	"meeting.comment_due_after":     {"单位反馈截止日期不能晚于会议日期", "The units' comment deadline cannot be after the meeting"},
+	"meeting.unit_twice":            {"参会单位重复", "A unit is listed twice"},
+	"meeting.stale":                 {"会议信息已被他人修改，请刷新后重试，您的修改未保存", "Someone changed this meeting: reload and try again; your changes were not saved"},
+	"meeting.already_held":          {"会议已召开，议程不能再修改", "The meeting was held: its agenda can no longer change"},
+	"meeting.agenda_title_required": {"请填写议题", "The agenda item's title is required"},
+	"meeting.project_out_of_scope":  {"该项目不存在或不在您的管理范围内", "The project does not exist or is outside your scope"},
+	"meeting.move_out_of_range":     {"议题已在最前或最后，不能再移动", "The item is already first or last"},
+	"meeting.comment_not_yours":     {"只有议题涉及的单位可以反馈意见", "Only the unit of this item can comment on it"},
+	"meeting.comment_closed":        {"单位反馈已于 %s 截止", "Comments closed on %s"},
+	"meeting.comment_required":      {"请填写反馈意见", "Write the comment"},
+	"meeting.agenda_dropped":        {"该议题已撤下，不能记录议定事项", "This item was dropped from the agenda"},
+	"meeting.decision_required":     {"请填写会议议定意见", "Write what the meeting decided"},
+	"meeting.no_demand":             {"该议题不涉及诉求，不能现场拍板", "This item is not about a demand"},
+
+	"notify.event.meeting.scheduled": {"会议通知", "A meeting is scheduled"},
+})
