@@ -91,7 +91,17 @@ func monthEnd(y int, m time.Month) ding.Date {
 // letters of a month are answered and most interviews held early the next month; the rest
 // go overdue and are escalated, as in real life. The board then shows a year of history.
 func (s *seeder) seedWarnings() error {
+	is, err := s.itemSeeder()
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	if err := is.commitments(); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
 	for m := time.January; m <= time.December; m++ {
+		if err := is.month(m); err != nil {
+			return fmt.Errorf("demo: %s: %w", m, err)
+		}
 		end := monthEnd(demoYear, m)
 		if err := s.db.SetWarningAsOf(s.ctx, end); err != nil {
 			return fmt.Errorf("demo: warnings as of %s: %w", end, err)
@@ -121,17 +131,18 @@ var demoCommitments = []string{
 	"成立工作专班，由主要负责人牵头，两个月内回到序时进度。",
 }
 
-// answerEscalations answers what was issued on a day: seven letters in ten get their reply
-// three days later, three interviews in five are held six days later.
+// answerEscalations answers what was issued in the month of a day: seven letters in ten
+// get their reply three days later, three interviews in five are held six days later.
 func (s *seeder) answerEscalations(issued ding.Date) error {
 	es, _, err := s.db.FindEscalations(s.ctx, store.EscalationFilter{Status: ding.EscalationOpen})
 	if err != nil {
 		return fmt.Errorf("demo: escalations: %w", err)
 	}
 	for _, e := range es {
-		if e.IssuedOn != issued {
+		if e.IssuedOn.Year != issued.Year || e.IssuedOn.Month != issued.Month {
 			continue
 		}
+		issued := e.IssuedOn
 		switch {
 		case e.Action.IsLetter() && e.ID%10 < 7:
 			if _, err := s.db.ReplyLetter(s.ctx, e.ID, demoReplies[int(e.ID)%len(demoReplies)], issued.AddDays(3), e.Version); err != nil {

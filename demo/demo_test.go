@@ -46,13 +46,21 @@ func user(t *testing.T, db *store.DB, username string) *ding.User {
 	return users[0]
 }
 
+// TestSeed seeds the demo once per engine — seeding replays a year of warnings, demands
+// and meetings, the slowest thing the tests do under -race — and checks all of it.
 func TestSeed(t *testing.T) {
+	prints := map[string]string{}
+	passwords := map[string]string{}
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		const password = "demo2024pass"
-		res, err := demo.Seed(context.Background(), db, auth.FastHasher, password)
+		res, err := demo.Seed(context.Background(), db, auth.FastHasher, "")
 		if err != nil {
 			t.Fatal(err)
 		}
+		password := res.Logins[0].Password
+		passwords[t.Name()] = password
+		t.Run("generated password", func(t *testing.T) { checkGeneratedPassword(t, db, res) })
+		t.Run("projects", func(t *testing.T) { prints[t.Name()] = checkProjects(t, db, res) })
+		t.Run("demands, meetings, commitments", func(t *testing.T) { checkItems(t, db) })
 
 		units := allUnits(t, db)
 		if len(units) != res.Units {
@@ -215,39 +223,44 @@ func TestSeed(t *testing.T) {
 			t.Fatalf("%d users after a second seed, want %d", n, res.Users)
 		}
 	})
+	// Each database gets its own password; every seed makes the same projects and figures.
+	if len(passwords) == 2 {
+		var pws []string
+		for _, pw := range passwords {
+			pws = append(pws, pw)
+		}
+		if pws[0] == pws[1] {
+			t.Fatalf("two seeds generated the same password %q", pws[0])
+		}
+	}
+	var first string
+	for name, p := range prints {
+		if first == "" {
+			first = p
+		} else if p != first {
+			t.Fatalf("%s seeded other projects than the first seed", name)
+		}
+	}
 }
 
-func TestSeedGeneratesPassword(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		res, err := demo.Seed(context.Background(), db, auth.FastHasher, "")
-		if err != nil {
-			t.Fatal(err)
+// checkGeneratedPassword: one generated password for every demo account, strong enough.
+func checkGeneratedPassword(t *testing.T, db *store.DB, res *demo.Result) {
+	pw := res.Logins[0].Password
+	if len(pw) < 12 || ding.ValidatePassword(pw) != nil || strings.ContainsAny(pw, "-_") {
+		t.Fatalf("generated password %q", pw)
+	}
+	for _, l := range res.Logins {
+		if l.Password != pw {
+			t.Fatalf("%s has password %q, admin %q: want one password for all", l.Username, l.Password, pw)
 		}
-		pw := res.Logins[0].Password
-		if len(pw) < 12 || ding.ValidatePassword(pw) != nil || strings.ContainsAny(pw, "-_") {
-			t.Fatalf("generated password %q", pw)
-		}
-		for _, l := range res.Logins {
-			if l.Password != pw {
-				t.Fatalf("%s has password %q, admin %q: want one password for all", l.Username, l.Password, pw)
-			}
-		}
-		rec, err := db.UserForLogin(context.Background(), "admin")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if ok, err := auth.Verify(rec.PasswordHash, pw); !ok || err != nil {
-			t.Fatalf("generated password does not verify: %v", err)
-		}
-		// Another database gets another password.
-		other, err := demo.Seed(context.Background(), storetest.Open(t, storetest.SQLite), auth.FastHasher, "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if other.Logins[0].Password == pw {
-			t.Fatalf("two seeds generated the same password %q", pw)
-		}
-	})
+	}
+	rec, err := db.UserForLogin(context.Background(), "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := auth.Verify(rec.PasswordHash, pw); !ok || err != nil {
+		t.Fatalf("generated password does not verify: %v", err)
+	}
 }
 
 func TestSeedRefusesWeakPassword(t *testing.T) {

@@ -187,7 +187,7 @@ func (r reader) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 
 // stmt returns a prepared statement for q on SQLite. nil means run q unprepared.
 func (db *DB) stmt(ctx context.Context, r reader, q string) *sql.Stmt {
-	if db.dialect != SQLite {
+	if db.dialect != SQLite || oneOff(q) {
 		return nil
 	}
 	if r.txStmts != nil {
@@ -212,15 +212,35 @@ func (db *DB) stmt(ctx context.Context, r reader, q string) *sql.Stmt {
 	}
 	st := db.stmts[q]
 	if st == nil {
+		if len(db.stmts) >= 2000 {
+			return nil // full: run it unprepared rather than leak a statement
+		}
 		var err error
 		if st, err = pool.PrepareContext(ctx, q); err != nil {
 			return nil
 		}
-		if len(db.stmts) < 2000 {
-			db.stmts[q] = st
-		}
+		db.stmts[q] = st
 	}
 	return st
+}
+
+// oneOff reports whether q carries literal ids ("IN (12, 15)", "BETWEEN 1 AND 4096"):
+// such a text is seldom seen twice, so preparing and caching it costs more than it saves.
+func oneOff(q string) bool {
+	for _, m := range []string{"IN (", "BETWEEN "} {
+		for i := 0; ; {
+			j := strings.Index(q[i:], m)
+			if j < 0 {
+				break
+			}
+			k := i + j + len(m)
+			if k < len(q) && q[k] >= '0' && q[k] <= '9' {
+				return true
+			}
+			i = k
+		}
+	}
+	return false
 }
 
 func (db *DB) reader() reader { return reader{db: db, q: db.read} }

@@ -304,7 +304,21 @@ func climb(tx *Tx, c *warnConfig, ladder ding.Ladder, cs ding.ColourScheme, sel 
 			}
 			lr.taken += tag
 			lr.dirty = true
-			fire = append(fire, firing{pid: pid, step: s, episode: lr.since})
+			// A project that jumps several colours at once takes each action once, at
+			// the most severe colour (one reminder, not a blue and a yellow one); the
+			// milder steps count as taken.
+			dup := false
+			for i := range fire {
+				if f := &fire[i]; f.pid == pid && f.step.Action == s.Action {
+					if cs.Rank(s.Colour) > cs.Rank(f.step.Colour) {
+						f.step, f.episode = s, lr.since
+					}
+					dup = true
+				}
+			}
+			if !dup {
+				fire = append(fire, firing{pid: pid, step: s, episode: lr.since})
+			}
 		}
 		for _, l := range cs {
 			lr := st[l.Key]
@@ -912,11 +926,11 @@ func escalationTx(tx *Tx, id int64, version int) (*ding.Escalation, ding.Date, e
 		return nil, ding.Date{}, notFound("escalation")
 	}
 	e := es[0]
-	if version != 0 && version != e.Version {
-		return nil, ding.Date{}, ding.Errorf(ding.ECONFLICT, "escalation.stale")
-	}
 	if e.Status != ding.EscalationOpen {
 		return nil, ding.Date{}, ding.Errorf(ding.ECONFLICT, "escalation.not_open")
+	}
+	if version != 0 && version != e.Version {
+		return nil, ding.Date{}, ding.Errorf(ding.ECONFLICT, "escalation.stale")
 	}
 	return e, c.today, nil
 }

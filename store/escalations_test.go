@@ -330,3 +330,29 @@ func TestLadderSettings(t *testing.T) {
 		}
 	})
 }
+
+// TestLadderJump: a project that jumps from no colour to yellow takes one reminder (at
+// yellow), not a blue and a yellow one.
+func TestLadderJump(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := mkProjects(t, db)
+		office := userCtx(f.office)
+		onlyRule(t, db, office, lagPoints) // the default ladder
+		pid := f.p.ID
+		if _, err := db.TransitionProject(office, pid, ding.StageStarted, day(2024, 2, 1), ""); err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range []string{"2024-02", "2024-03", "2024-04"} {
+			submit(t, db, userCtx(f.liA), pid, m, 100)
+		}
+		if err := db.SavePlan(office, evenPlan(pid, 2024, 100)); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(steps(t, db, pid), " "); got != "remind:yellow letter_remind:yellow" {
+			t.Fatalf("steps: %s", got)
+		}
+		if ev := inboxEvents(t, db, f.liA); ev["warning.reminder"] != 1 {
+			t.Fatalf("reminders: %v", ev)
+		}
+	})
+}

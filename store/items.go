@@ -141,6 +141,7 @@ type ItemFilter struct {
 	Type      string
 	MeetingID int64
 	DecideBy  int64 // waiting for this leader's decision (accepted; their project, or no project)
+	LeaderID  int64 // of projects this leader is the contact leader of
 	Q         string
 	Sort      string // raised_on (default, newest first), due, status, title, project, unit
 	Desc      bool
@@ -217,6 +218,9 @@ func findItems(ctx context.Context, r reader, a *ding.Actor, f ItemFilter, today
 	}
 	if f.MeetingID != 0 {
 		w.add("i.meeting_id = ?", f.MeetingID)
+	}
+	if f.LeaderID != 0 {
+		w.add("p.leader_id = ?", f.LeaderID)
 	}
 	if f.DecideBy != 0 {
 		w.add("i.status = 'accepted' AND (i.project_id IS NULL OR p.leader_id = ?)", f.DecideBy)
@@ -953,5 +957,11 @@ func deadlineItemsOf(ctx context.Context, r reader, sel idSel) (map[int64][]ding
 		}
 		out[pid] = append(out[pid], d)
 	}
-	return out, r.db.mapErr(rows.Err())
+	if err := rows.Err(); err != nil {
+		return nil, r.db.mapErr(err)
+	}
+	if err := brokenCommitments(ctx, r, sel, out); err != nil {
+		return nil, err
+	}
+	return out, nil
 }

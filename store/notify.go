@@ -77,6 +77,8 @@ var NotifyEvents = []string{
 	"item.reopened",       // a closed item was reopened
 	"item.overdue",        // a step of a demand or action item is late
 	"meeting.scheduled",   // a meeting the unit takes part in is scheduled
+	"commitment.due",      // a 对赌 clause fell due: confirm whether it was kept
+	"commitment.broken",   // a 对赌 clause was broken
 	"exemption.requested", // an exemption awaits approval
 	"exemption.decided",   // an exemption was approved or refused
 }

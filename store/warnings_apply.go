@@ -290,6 +290,17 @@ func (db *DB) RecomputeWarnings(ctx context.Context, today ding.Date) (WarningSu
 	if err := itemsNightly(tx, c.today); err != nil {
 		return WarningSummary{}, err
 	}
+	// Clauses that fell due today change their projects' deadlines: evaluate those again,
+	// in tx (the readers above cannot see what tx wrote).
+	changed, err := checkCommitments(tx, c.today, idSel{})
+	if err != nil {
+		return WarningSummary{}, err
+	}
+	if len(changed) > 0 {
+		if err := reevaluateIDs(tx, changed); err != nil {
+			return WarningSummary{}, err
+		}
+	}
 	if err := tx.commit(); err != nil {
 		return WarningSummary{}, err
 	}

@@ -2,11 +2,13 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"ding"
+	"ding/i18n"
 )
 
 // ExemptionKind is why a project asks to be exempt from warnings.
@@ -169,6 +171,15 @@ func (db *DB) RequestExemption(ctx context.Context, e *Exemption) error {
 	if err := tx.audit("exemption", id, "request", nil, e); err != nil {
 		return err
 	}
+	office, err := officeUsers(tx)
+	if err != nil {
+		return err
+	}
+	if err := enqueue(tx, Message{Event: "exemption.requested", Subject: i18n.T("zh", "notify.event.exemption.requested") + "：" + p.Name,
+		Body: fmt.Sprintf("项目：%s\n类型：%s\n理由：%s\n申请人：%s\n", p.Name, i18n.T("zh", "warnui.xkind."+string(e.Kind)), e.Reason, e.RequestedByName),
+		Link: fmt.Sprintf("/projects/%d/warnings", p.ID), UserIDs: office}); err != nil {
+		return err
+	}
 	return tx.commit()
 }
 
@@ -246,6 +257,16 @@ func (db *DB) DecideExemption(ctx context.Context, id int64, approve bool, comme
 	}
 	if err := tx.audit("exemption", id, "decide", &before, e); err != nil {
 		return nil, err
+	}
+	if e.RequestedBy != 0 {
+		body := fmt.Sprintf("项目：%s\n结果：%s\n", e.ProjectName, i18n.T("zh", "warnui.xstatus."+e.Status))
+		if comment != "" {
+			body += "意见：" + comment + "\n"
+		}
+		if err := enqueue(tx, Message{Event: "exemption.decided", Subject: i18n.T("zh", "notify.event.exemption.decided") + "：" + e.ProjectName,
+			Body: body, Link: fmt.Sprintf("/projects/%d/warnings", e.ProjectID), UserIDs: []int64{e.RequestedBy}}); err != nil {
+			return nil, err
+		}
 	}
 	if err := reevaluate(tx, e.ProjectID); err != nil {
 		return nil, err

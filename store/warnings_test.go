@@ -493,6 +493,13 @@ func TestWarnExemptions(t *testing.T) {
 		if _, err := db.DecideExemption(office, x.ID, true, "", ding.Date{}); ding.ErrorCode(err) != ding.ECONFLICT {
 			t.Fatalf("decided twice: %v", err)
 		}
+		// The office heard of the request, the requester of the decision.
+		if ev := inboxEvents(t, db, f.office); ev["exemption.requested"] != 1 {
+			t.Fatalf("office's inbox: %v", ev)
+		}
+		if ev := inboxEvents(t, db, f.liA); ev["exemption.decided"] != 1 {
+			t.Fatalf("requester's inbox: %v", ev)
+		}
 		// Exempt: the computed colour stays visible beside the exemption.
 		if c, _ := db.ProjectColours(office, []int64{pid}); c[pid] != (store.ProjectColour{Colour: "yellow", Exempt: true}) {
 			t.Fatalf("colour exempt %+v", c)

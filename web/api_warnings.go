@@ -26,6 +26,7 @@ func (s *Server) apiWarningRoutes() {
 	s.handle("POST /api/v1/projects/{id}/exemptions", s.api(s.apiRequestExemption))
 	s.handle("POST /api/v1/exemptions/{id}/decision", s.api(s.apiDecideExemption))
 	s.handle("POST /api/v1/exemptions/{id}/revocation", s.api(s.apiRevokeExemption))
+	s.apiLadderRoutes() // api_ladder.go
 }
 
 // apiLang is the language of the caller's texts (reason_text, colour_name).

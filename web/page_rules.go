@@ -23,6 +23,7 @@ func (s *Server) rulePageRoutes() {
 	s.handle("POST /settings/rules/{id}", s.page(s.ruleSave, true))
 	s.handle("POST /settings/rules/{id}/enable", s.page(s.ruleEnable, true))
 	s.handle("POST /settings/colours", s.page(s.coloursSave, true))
+	s.ladderPageRoutes() // page_ladder.go
 }
 
 // ruleRow is a rule of the list with its scope and thresholds in words.
@@ -60,6 +61,7 @@ type ruleFormData struct {
 	Stale    bool
 	Measures []string
 	Timings  []string
+	Hints    []kindHint // what each kind measures (page_ladder.go)
 }
 
 func requireOffice(r *http.Request) error {
@@ -278,7 +280,7 @@ func (s *Server) renderRuleForm(w http.ResponseWriter, r *http.Request, status i
 	}
 	v := s.view(r, "rules")
 	d := &ruleFormData{R: rule, Kinds: ding.RuleKinds, Units: unitOptions(units), UnitSel: map[int64]bool{}, Action: "/settings/rules",
-		Measures: []string{"points", "ratio"}, Timings: []string{"month", "day"}}
+		Measures: []string{"points", "ratio"}, Timings: []string{"month", "day"}, Hints: ruleKindHints()}
 	if rule != nil {
 		d.Action = "/settings/rules/" + itoa(rule.ID)
 		v.Title = v.T("warnui.rule_edit", rule.Name)

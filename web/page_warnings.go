@@ -162,6 +162,7 @@ type warningsData struct {
 	Pending    []*store.Exemption
 	CanRules   bool
 	TrendExact bool
+	EscCounts  []escalationRow // the 督办 panel (page_ladder.go)
 }
 
 // warningsFilter is the board's list filter, read from the URL.
@@ -288,6 +289,9 @@ func (s *Server) warningsPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	if len(ws) > 0 {
 		d.From, d.To = (pg-1)*warningsPageSize+1, (pg-1)*warningsPageSize+len(ws)
+	}
+	if d.EscCounts, err = s.escalationPanel(ctx, v.Lang, d.Month); err != nil {
+		return err
 	}
 	if d.CanDecide {
 		if d.Pending, _, err = s.db.FindExemptions(ctx, store.ExemptionFilter{Status: store.ExemptionRequested, Limit: 100}); err != nil {
@@ -443,6 +447,7 @@ type projectWarningsData struct {
 	CanDecide  bool
 	Pending    bool
 	Today      ding.Date
+	Esc        *projectEscData // page_escalations.go
 }
 
 // eventRow is a step of the history with its colours and reason.
@@ -495,6 +500,9 @@ func (s *Server) renderProjectWarnings(w http.ResponseWriter, r *http.Request, s
 		return err
 	}
 	if d.CanRequest, err = s.canEditProject(ctx, a, p); err != nil {
+		return err
+	}
+	if d.Esc, err = s.projectEscalations(ctx, v, id); err != nil {
 		return err
 	}
 	for _, x := range xs {

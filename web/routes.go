@@ -12,6 +12,7 @@ func (s *Server) pageRoutes() {
 	s.importPageRoutes()   // page_import.go: Excel template, import preview/commit, exports
 	s.warningPageRoutes()  // page_warnings.go, page_rules.go: board, project warnings, exemptions, rules
 	s.inboxPageRoutes()    // page_inbox.go: inbox, notification preferences, robots and delivery
+	s.escalationPageRoutes()
 }
 
 // apiRoutes registers the JSON API under /api/v1 (api.go and api_*.go).
@@ -20,4 +21,5 @@ func (s *Server) apiRoutes() {
 	s.apiProjectRoutes() // api_projects.go
 	s.apiImportRoutes()  // api_import.go
 	s.apiWarningRoutes() // api_warnings.go
+	s.apiEscalationRoutes()
 }

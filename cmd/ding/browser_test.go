@@ -89,8 +89,8 @@ func (p page) location() string {
 // TestBrowserAdminManagesUnits drives the real server in Chromium: the demo admin logs
 // in, opens the units page, creates a unit, sees it in the tree, and logs out.
 func TestBrowserAdminManagesUnits(t *testing.T) {
+	m := startDemo(t) // first: the browser's deadline is for browsing, not for seeding
 	p := page{t, browser(t)}
-	m := startDemo(t)
 	base := m.URL()
 	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
 

@@ -49,6 +49,18 @@ func TestScreenshots(t *testing.T) {
 		"/projects/20/reports", "/reports", "/settings", "/projects/import", "/warnings", "/settings/rules", "/inbox"}
 	// The first unit and user detail pages.
 	pages = append(pages, "/units/3", "/users/4")
+	// Escalations: the list, the bulletin, and the newest letter and its print page.
+	pages = append(pages, "/escalations", "/bulletin-listings")
+	p.do(chromedp.Navigate(base+"/escalations?action=letters"), chromedp.WaitVisible(css(`main`)))
+	letter, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](`(document.querySelector("#esc-results a.esc-num") || {pathname: ""}).pathname`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if letter != "" {
+		pages = append(pages, letter, letter+"/print")
+	}
+	// The escalation ladder editor and a rule form (page_ladder.go, page_rules.go).
+	pages = append(pages, "/warnings/ladder", "/settings/rules/1")
 	for _, path := range pages {
 		p.do(chromedp.Navigate(base+path), chromedp.WaitVisible(css(`main`)))
 		name := strings.Trim(strings.NewReplacer("/", "-", "?", "-", "&", "-", "=", "").Replace(path), "-")
