@@ -91,6 +91,10 @@ func monthEnd(y int, m time.Month) ding.Date {
 // letters of a month are answered and most interviews held early the next month; the rest
 // go overdue and are escalated, as in real life. The board then shows a year of history.
 func (s *seeder) seedWarnings() error {
+	// The replay's records carry the replayed day as their time (a decision "on 2024-06-08
+	// 10:00", not on the day the demo was made); the clock is the real one again after.
+	real := s.db.Now
+	defer func() { s.db.Now = real }()
 	is, err := s.itemSeeder()
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
@@ -103,6 +107,7 @@ func (s *seeder) seedWarnings() error {
 			return fmt.Errorf("demo: %s: %w", m, err)
 		}
 		end := monthEnd(demoYear, m)
+		s.clock(end)
 		if err := s.db.SetWarningAsOf(s.ctx, end); err != nil {
 			return fmt.Errorf("demo: warnings as of %s: %w", end, err)
 		}
@@ -116,6 +121,13 @@ func (s *seeder) seedWarnings() error {
 		}
 	}
 	return nil
+}
+
+// clock sets the store's clock to 10:00 in Shanghai on a day of the replay. Seeding runs
+// before the server starts, so nothing else reads the clock meanwhile.
+func (s *seeder) clock(d ding.Date) {
+	t := time.Date(d.Year, d.Month, d.Day, 10, 0, 0, 0, ding.Shanghai)
+	s.db.Now = func() time.Time { return t }
 }
 
 var demoReplies = []string{

@@ -81,6 +81,7 @@ func (is *itemSeeder) on(d ding.Date) (ding.Date, error) {
 	for !is.cal.IsWorkday(d) {
 		d = d.AddDays(1)
 	}
+	is.s.clock(d)
 	return d, is.s.db.SetWarningAsOf(is.s.ctx, d)
 }
 
@@ -191,11 +192,8 @@ func (is *itemSeeder) meeting(d ding.Date, kind ding.MeetingKind) error {
 	if err != nil {
 		return err
 	}
-	decided := 0
+	projects := 0 // red projects given an action item: two a meeting
 	for _, a := range agenda {
-		if decided == 3 {
-			break
-		}
 		deadline := is.cal.AddWorkdays(day, 10)
 		act := &ding.Item{Title: "落实会议议定：" + trimPrefix(a.Title), CloseDue: deadline,
 			Units: []ding.ItemUnit{{UnitID: a.UnitID, Lead: true, Part: "牵头落实"}}}
@@ -204,7 +202,7 @@ func (is *itemSeeder) meeting(d ding.Date, kind ding.MeetingKind) error {
 		}
 		dec := store.AgendaDecision{Actions: []*ding.Item{act}}
 		switch {
-		case a.Source == ding.AgendaNew && a.ItemID != 0 && day.Month != time.December: // December's wait for a leader
+		case (a.Source == ding.AgendaNew || a.Source == ding.AgendaStanding) && a.ItemID != 0 && day.Month != time.December: // December's wait for a leader
 			it, err := db.FindItem(is.office.ctx, a.ItemID)
 			if err != nil {
 				return err
@@ -213,7 +211,8 @@ func (is *itemSeeder) meeting(d ding.Date, kind ding.MeetingKind) error {
 				continue
 			}
 			dec.Decision, dec.DecideDemand = "同意该诉求，由牵头单位会同发改局于 10 个工作日内办结。", true
-		case a.Source == ding.AgendaStanding && a.ItemID == 0 && kind == ding.MeetingMonthly:
+		case a.Source == ding.AgendaStanding && a.ItemID == 0 && projects < 2:
+			projects++
 			dec.Decision = "项目进度滞后，牵头单位制定赶超计划，倒排工期，下次例会汇报。"
 		default:
 			continue
@@ -224,9 +223,8 @@ func (is *itemSeeder) meeting(d ding.Date, kind ding.MeetingKind) error {
 		if _, err := db.DecideAgendaItem(is.office.ctx, a.ID, dec); err != nil {
 			return fmt.Errorf("%s, %s: %w", title, a.Title, err)
 		}
-		decided++
 	}
-	_, err = db.HoldMeeting(is.office.ctx, m.ID, fmt.Sprintf("%s由%s主持召开，听取了各单位重大项目推进情况汇报，研究解决了项目推进中的有关问题。会议议定如下：",
+	_, err = db.HoldMeeting(is.office.ctx, m.ID, fmt.Sprintf("%s由%s主持召开，听取了各单位重大项目推进情况汇报，研究解决了项目推进中的有关问题。",
 		title, chair.user.DisplayName), 0)
 	return err
 }

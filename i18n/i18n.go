@@ -29,10 +29,23 @@ func T(lang, key string, args ...any) string {
 		s = m[1]
 	}
 	if len(args) > 0 {
+		copied := false
+		for i, a := range args {
+			if k, ok := a.(Key); ok {
+				if !copied { // never change the caller's slice
+					args, copied = append([]any(nil), args...), true
+				}
+				args[i] = T(lang, string(k))
+			}
+		}
 		return fmt.Sprintf(s, args...)
 	}
 	return s
 }
+
+// Key is an argument that is itself a message key, said in the message's language: an
+// error can name a status or an action ("办结", "closed") without choosing the language.
+type Key string
 
 // Has reports whether the catalog has key.
 func Has(key string) bool { _, ok := messages[key]; return ok }

@@ -36,6 +36,7 @@ var _ = addUI(map[string][2]string{
 	"item.deadline_required":  {"请填写办结期限", "The deadline is required"},
 	"item.deadline_past":      {"办结期限不能早于今天", "The deadline cannot be in the past"},
 	"item.deadline_holiday":   {"%s 是节假日（%s），不是工作日，请选择工作日作为期限", "%s is a holiday (%s), not a working day: choose a working day"},
+	"item.deadline_weekend":   {"%s 是周末，不是工作日，请选择工作日作为期限", "%s falls on a weekend, not a working day: choose a working day"},
 	"item.decider_not_leader": {"只有领导可以拍板", "Only a leader can decide"},
 	"item.transition_invalid": {"当前状态为“%[2]s”，不能“%[1]s”", "The item is %[2]q: it cannot be %[1]q now"},
 	"item.stale":              {"该事项已被他人更新，请刷新后重试，您的填写未保存", "Someone updated this item: reload and try again; what you entered was not saved"},
@@ -87,6 +88,7 @@ var _ = addUI(map[string][2]string{
 	"meeting.comment_required":      {"请填写反馈意见", "Write the comment"},
 	"meeting.agenda_dropped":        {"该议题已撤下，不能记录议定事项", "This item was dropped from the agenda"},
 	"meeting.decision_required":     {"请填写会议议定意见", "Write what the meeting decided"},
+	"meeting.already_decided":       {"该议题已记录议定事项，只能修改议定意见的文字", "This item's decision is recorded: only its wording can be corrected"},
 	"meeting.no_demand":             {"该议题不涉及诉求，不能现场拍板", "This item is not about a demand"},
 
 	"notify.event.meeting.scheduled": {"会议通知", "A meeting is scheduled"},

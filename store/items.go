@@ -242,7 +242,11 @@ func findItems(ctx context.Context, r reader, a *ding.Actor, f ItemFilter, today
 	if desc {
 		dir = " DESC"
 	}
-	rows, err := r.query(ctx, `SELECT `+itemCols+itemFrom+w.String()+` ORDER BY `+col+dir+`, i.id`+dir+page(f.Limit, f.Offset), w.args...)
+	order := col + dir
+	if col == "i.due" {
+		order = "i.due IS NULL, " + order // nothing due: last, on both engines
+	}
+	rows, err := r.query(ctx, `SELECT `+itemCols+itemFrom+w.String()+` ORDER BY `+order+`, i.id`+dir+page(f.Limit, f.Offset), w.args...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -255,7 +259,7 @@ func findItems(ctx context.Context, r reader, a *ding.Actor, f ItemFilter, today
 			return nil, 0, r.db.mapErr(err)
 		}
 		if !it.Due.IsZero() && it.Due.Before(today) {
-			it.Overdue = max(cal.WorkdaysBetween(it.Due, today), 1)
+			it.Overdue = cal.WorkdaysBetween(it.Due, today) // 0 on the weekend after a Friday deadline
 		}
 		it.Units = []ding.ItemUnit{}
 		out = append(out, it)
@@ -464,11 +468,10 @@ func createItem(tx *Tx, it *ding.Item) error {
 		case it.CloseDue.Before(today):
 			return ding.FieldError("close_due", "item.deadline_past")
 		case !cal.IsWorkday(it.CloseDue):
-			name := ""
 			if d, ok := cal.Lookup(it.CloseDue); ok {
-				name = d.Name
+				return ding.FieldError("close_due", "item.deadline_holiday", it.CloseDue.String(), d.Name)
 			}
-			return ding.FieldError("close_due", "item.deadline_holiday", it.CloseDue.String(), name)
+			return ding.FieldError("close_due", "item.deadline_weekend", it.CloseDue.String())
 		}
 		it.Status, it.Due = ding.ItemDecided, it.CloseDue
 		it.Decision = strings.TrimSpace(it.Decision)
@@ -615,7 +618,7 @@ func stepItem(tx *Tx, id int64, s ItemStep) (*ding.Item, error) {
 	}
 	to, err := ding.NextItemStatus(it.Status, s.Action)
 	if err != nil {
-		return nil, ding.Errorf(ding.EINVALID, "item.transition_invalid", i18n.T("zh", "item.action."+string(s.Action)), i18n.T("zh", "item.status."+string(it.Status)))
+		return nil, ding.Errorf(ding.EINVALID, "item.transition_invalid", i18n.Key("item.action."+string(s.Action)), i18n.Key("item.status."+string(it.Status)))
 	}
 	s.Comment = strings.TrimSpace(s.Comment)
 	if utf8.RuneCountInString(s.Comment) > 2000 {

@@ -16,22 +16,25 @@ import (
 )
 
 // Meetings (ding/meeting.go): scheduled by the office with an agenda built from the data,
-// commented on by the units, decided item by item; decisions create action items. The
-// office and leaders see every meeting in their scope; a unit sees the meetings it takes
-// part in or has an agenda item in.
+// commented on by the units, decided item by item; decisions create action items. A
+// meeting belongs where its chair sits: the office and leaders see the meetings chaired in
+// their unit's subtree; a unit sees the meetings it takes part in or has an agenda item in.
 
 func meetingScope(a *ding.Actor) (string, []any) {
 	if a == nil {
 		return "1=0", nil
 	}
-	if a.System || a.Scope == ding.ScopeAll || a.Role == ding.RoleOffice || a.Role == ding.RoleLeader || a.Role == ding.RoleAdmin {
+	if a.System || a.Scope == ding.ScopeAll {
 		return "1=1", nil
 	}
 	switch a.Scope {
 	case ding.ScopeUnitTree:
-		return `(EXISTS (SELECT 1 FROM meeting_units mu JOIN unit_closure c ON c.descendant_id = mu.unit_id WHERE mu.meeting_id = m.id AND c.ancestor_id = ?)
+		// A meeting belongs where its chair sits: the office and leaders of a district see
+		// its meetings, not another district's.
+		return `(m.chair_id = ? OR EXISTS (SELECT 1 FROM users cu JOIN unit_closure c ON c.descendant_id = cu.unit_id WHERE cu.id = m.chair_id AND c.ancestor_id = ?)
+			OR EXISTS (SELECT 1 FROM meeting_units mu JOIN unit_closure c ON c.descendant_id = mu.unit_id WHERE mu.meeting_id = m.id AND c.ancestor_id = ?)
 			OR EXISTS (SELECT 1 FROM agenda_items ai JOIN unit_closure c ON c.descendant_id = ai.unit_id WHERE ai.meeting_id = m.id AND c.ancestor_id = ?))`,
-			[]any{a.UnitID, a.UnitID}
+			[]any{a.UserID, a.UnitID, a.UnitID, a.UnitID}
 	case ding.ScopeUnit:
 		return `(EXISTS (SELECT 1 FROM meeting_units mu WHERE mu.meeting_id = m.id AND mu.unit_id = ?)
 			OR EXISTS (SELECT 1 FROM agenda_items ai WHERE ai.meeting_id = m.id AND ai.unit_id = ?))`, []any{a.UnitID, a.UnitID}
@@ -463,13 +466,27 @@ func buildAgenda(tx *Tx, m *ding.Meeting) (int, error) {
 		}
 		return it.UnitID
 	}
-	// Follow-ups.
+	// Follow-ups: action items of earlier meetings the units have not closed yet.
+	earlier := map[int64]bool{}
+	rows, err := tx.query(tx.ctx, `SELECT id FROM meetings WHERE starts_at < ? AND id <> ?`, ts(m.StartsAt), m.ID)
+	if err != nil {
+		return 0, err
+	}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return 0, tx.db.mapErr(err)
+		}
+		earlier[id] = true
+	}
+	rows.Close()
 	acts, _, err := findItems(tx.ctx, tx.reader, tx.actor, ItemFilter{Kind: ding.ActionItem, Open: true, Sort: "due"}, today, cal)
 	if err != nil {
 		return 0, err
 	}
 	for _, it := range acts {
-		if it.MeetingID == 0 || it.MeetingID == m.ID || haveItem[it.ID] {
+		if !earlier[it.MeetingID] || it.Status == ding.ItemClosed || haveItem[it.ID] {
 			continue
 		}
 		haveItem[it.ID] = true
@@ -813,6 +830,12 @@ func (db *DB) DecideAgendaItem(ctx context.Context, id int64, d AgendaDecision) 
 	}
 	if a.Dropped {
 		return nil, ding.Errorf(ding.ECONFLICT, "meeting.agenda_dropped")
+	}
+	// A decision is recorded once; afterwards only its words may be corrected (no new
+	// action items, no second on-site decision), so that two clerks at once cannot both
+	// hand out action items.
+	if a.Decision != "" && (len(d.Actions) > 0 || d.DecideDemand) {
+		return nil, ding.Errorf(ding.ECONFLICT, "meeting.already_decided")
 	}
 	d.Decision = strings.TrimSpace(d.Decision)
 	switch {

@@ -84,6 +84,17 @@ func TestMeetingAgenda(t *testing.T) {
 		if _, err := db.FindMeeting(liB, m.ID); ding.ErrorCode(err) != ding.ENOTFOUND {
 			t.Fatalf("town B sees the meeting: %v", err)
 		}
+		// An office elsewhere (town B's own) neither sees nor edits the district's meeting.
+		townOffice := &ding.User{Username: "tboffice", DisplayName: "廿里镇办", UnitID: f.townB.ID, Role: ding.RoleOffice, Scope: ding.ScopeUnitTree}
+		if err := db.CreateUser(sys(), townOffice, "x"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.FindMeeting(userCtx(townOffice), m.ID); ding.ErrorCode(err) != ding.ENOTFOUND {
+			t.Fatalf("another office sees the meeting: %v", err)
+		}
+		if _, err := db.BuildAgenda(userCtx(townOffice), m.ID); ding.ErrorCode(err) != ding.ENOTFOUND {
+			t.Fatalf("another office rebuilds the agenda: %v", err)
+		}
 		// A weekly meeting lists red projects only.
 		wk := &ding.Meeting{Kind: ding.MeetingWeekly, Title: "周协调", StartsAt: at(day(2024, 6, 24), 15), ChairID: f.leader.ID}
 		if err := db.CreateMeeting(office, wk); err != nil {
@@ -155,6 +166,12 @@ func TestMeetingAgenda(t *testing.T) {
 		got, err := db.DecideAgendaItem(office, demandItem.ID, dec)
 		if err != nil || len(got.ActionIDs) != 1 || got.Decision != "财政局一周内拨付" {
 			t.Fatalf("decision: %+v %v", got, err)
+		}
+		if _, err := db.DecideAgendaItem(office, demandItem.ID, dec); ding.ErrorCode(err) != ding.ECONFLICT {
+			t.Fatalf("a second decision with action items: %v", err)
+		}
+		if got, err := db.DecideAgendaItem(office, demandItem.ID, store.AgendaDecision{Decision: "财政局一周内拨付到位"}); err != nil || len(got.ActionIDs) != 1 {
+			t.Fatalf("the wording corrected: %+v %v", got, err)
 		}
 		act, err := db.FindItem(office, got.ActionIDs[0])
 		if err != nil || act.MeetingID != m.ID || act.DecidedBy != f.leader.ID || act.ProjectID != pid || act.Status != ding.ItemDecided {

@@ -642,6 +642,7 @@ type projectData struct {
 	NatureKey   string
 	InvestorKey string
 	IndustryKey string
+	Items       *projectItemsData // open demands and action items (page_items.go)
 }
 
 // Val is a field of the form named by posted: what the user typed when that form failed,
@@ -696,6 +697,9 @@ func (s *Server) renderProject(w http.ResponseWriter, r *http.Request, v *view, 
 		Posted: v.FormValue("_posted"), form: v.Form}
 	d.ChartURL = "/projects/" + itoa(id) + "/chart.svg?year=" + strconv.Itoa(d.Year)
 	if d.Badge, err = s.projectBadge(r.Context(), v.Lang, p.ID); err != nil {
+		return err
+	}
+	if d.Items, err = s.projectItems(ctx, v.Lang, p.ID); err != nil {
 		return err
 	}
 	if p.Nature != "" {

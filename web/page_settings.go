@@ -22,6 +22,7 @@ type settingsData struct {
 	Chains      []string
 	MonthWindow string // this month's window with the saved settings, in words
 	WeekWindow  string
+	Items       *itemSettingsData // demand types and service clocks (page_items.go)
 }
 
 func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request) error {
@@ -64,12 +65,15 @@ func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, status i
 	if win.CloseNextMonth {
 		v.Form.Set("close_next_month", "1")
 	}
+	if d.Items, err = s.itemSettingsForm(ctx, v); err != nil {
+		return err
+	}
 	if formErr != nil {
 		if r.URL.Path == "/settings/window" {
 			for _, k := range []string{"open_day", "close_day", "week_close_days", "close_next_month"} {
 				v.Form[k] = r.PostForm[k]
 			}
-		} else {
+		} else if !keepItemSettingsForm(v, r) {
 			v.Form.Set("chains", r.PostFormValue("chains"))
 		}
 		v.withFormError(formErr)

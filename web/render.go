@@ -161,6 +161,8 @@ func (v *view) Can(what string) bool {
 		return a.CanManageUsers()
 	case "audit":
 		return a.IsAdmin()
+	case "desk":
+		return a.Role == ding.RoleLeader
 	}
 	return false
 }

@@ -13,6 +13,9 @@ func (s *Server) pageRoutes() {
 	s.warningPageRoutes()  // page_warnings.go, page_rules.go: board, project warnings, exemptions, rules
 	s.inboxPageRoutes()    // page_inbox.go: inbox, notification preferences, robots and delivery
 	s.escalationPageRoutes()
+	s.itemPageRoutes()    // page_items.go, page_calendar.go: demands and action items, the working-day calendar
+	s.meetingPageRoutes() // page_meetings.go: meetings, agenda, decisions, minutes
+	s.deskRoutes()        // page_desk.go: the leader's desk (page and API)
 }
 
 // apiRoutes registers the JSON API under /api/v1 (api.go and api_*.go).
@@ -22,4 +25,6 @@ func (s *Server) apiRoutes() {
 	s.apiImportRoutes()  // api_import.go
 	s.apiWarningRoutes() // api_warnings.go
 	s.apiEscalationRoutes()
+	s.apiItemRoutes()    // api_items.go, api_calendar.go
+	s.apiMeetingRoutes() // api_meetings.go
 }

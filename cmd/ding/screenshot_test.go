@@ -1,12 +1,16 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"ding"
 )
 
 // TestScreenshots saves PNGs of the main pages at laptop and projector sizes into the
@@ -59,8 +63,51 @@ func TestScreenshots(t *testing.T) {
 	if letter != "" {
 		pages = append(pages, letter, letter+"/print")
 	}
+	// Meetings: the list, and the newest meeting with its minutes (page_meetings.go).
+	pages = append(pages, "/meetings")
+	p.do(chromedp.Navigate(base+"/meetings"), chromedp.WaitVisible(css(`main`)))
+	meeting, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](`(document.querySelector("#meetings-results td.mt-title a") || {pathname: ""}).pathname`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if meeting != "" {
+		pages = append(pages, meeting, meeting+"/minutes")
+	}
+	// Demands and action items: the list, both forms, one item (raised and accepted here when
+	// the demo has none), and the holiday calendar (page_items.go, page_calendar.go).
+	pages = append(pages, "/items", "/items/new", "/items/new?kind=action", "/settings/calendar?year=2024")
+	p.do(chromedp.Navigate(base+"/items"), chromedp.WaitVisible(css(`main`)))
+	item, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](`(document.querySelector("#items-results td.item-title a") || {pathname: ""}).pathname`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if item == "" {
+		p.do(chromedp.Navigate(base+"/items/new"), chromedp.WaitVisible(css(`#item-form`)))
+		if _, err := chromedp.Run(p.ctx, chromedp.Evaluate[bool](`(() => { const f = document.querySelector("#item-form");
+			f.project_id.selectedIndex = 1; f.type.value = "土地"; f.title.value = "二期用地指标不足";
+			f.description.value = "项目二期需新增用地 50 亩，年度用地指标尚未落实，影响 9 月开工。";
+			f.request.value = "请区自然资源局协调调剂 50 亩用地指标，8 月底前完成报批。"; f.submit(); return true })()`)); err != nil {
+			t.Fatal(err)
+		}
+		p.do(chromedp.WaitVisible(css(`#step-accept-form`)), chromedp.Click(css(`#step-accept-submit`)), chromedp.WaitVisible(css(`#step-decide-form`)))
+		if item, err = chromedp.Run(p.ctx, chromedp.Evaluate[string](`location.pathname`)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pages = append(pages, item)
+	// A demand waiting for acceptance, with the office's assignment form.
+	p.do(chromedp.Navigate(base+"/items?status=submitted"), chromedp.WaitVisible(css(`main`)))
+	if waiting, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](`(document.querySelector("#items-results td.item-title a") || {pathname: ""}).pathname`)); err != nil {
+		t.Fatal(err)
+	} else if waiting != "" && waiting != item {
+		pages = append(pages, waiting)
+	}
 	// The escalation ladder editor and a rule form (page_ladder.go, page_rules.go).
 	pages = append(pages, "/warnings/ladder", "/settings/rules/1")
+	// The leader's desk, as the administrator may look at it (page_desk.go).
+	if us, _, err := m.DB.FindUsers(ding.WithActor(context.Background(), ding.SystemActor("test")), ding.UserFilter{Username: "lingdao"}); err == nil && len(us) == 1 {
+		pages = append(pages, "/desk?leader="+strconv.FormatInt(us[0].ID, 10))
+	}
 	for _, path := range pages {
 		p.do(chromedp.Navigate(base+path), chromedp.WaitVisible(css(`main`)))
 		name := strings.Trim(strings.NewReplacer("/", "-", "?", "-", "&", "-", "=", "").Replace(path), "-")
