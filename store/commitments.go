@@ -104,6 +104,9 @@ func (db *DB) CreateCommitment(ctx context.Context, c *ding.Commitment) error {
 		c.UnitID = p.UnitID
 	}
 	if err := checkUnits(tx, []ding.ItemUnit{{UnitID: c.UnitID}}); err != nil {
+		if e, ok := err.(*ding.Error); ok && e.Field == "units" {
+			e.Field = "unit_id"
+		}
 		return err
 	}
 	c.ProjectName, c.Status, c.CreatedAt, c.Version = p.Name, ding.CommitPending, tx.now, 1
@@ -196,7 +199,7 @@ func (db *DB) ConfirmCommitment(ctx context.Context, id int64, kept bool, note s
 		return nil, ding.FieldError("note", "commit.note_required")
 	case utf8.RuneCountInString(note) > 1000:
 		return nil, ding.FieldError("note", "field.too_long", 1000)
-	case !kept && c.Due.After(today):
+	case !kept && !today.After(c.Due): // it can still be kept on its due day
 		return nil, ding.FieldError("kept", "commit.not_due")
 	}
 	status := ding.CommitKept
@@ -340,7 +343,6 @@ func checkCommitments(tx *Tx, today ding.Date, sel idSel) ([]int64, error) {
 		case ding.CommitAwaiting:
 			awaiting = append(awaiting, c)
 		}
-		_ = r.lead
 	}
 	if err := commitmentNotify(tx, broken, "commitment.broken"); err != nil {
 		return nil, err

@@ -137,14 +137,55 @@ func ladderNightly(tx *Tx, c *warnConfig, touched []int64) error {
 		return err
 	}
 	if swept != c.period {
-		if err := ladderPass(tx, c, idSel{}, true); err != nil {
+		// A step becomes due in the month its episode reaches the step's periods. When the
+		// previous month was swept, only episodes young enough to reach a step now need a
+		// look: those that began in the last maxPeriods months. Otherwise (the first sweep,
+		// a month without one, a changed ladder) every project is looked at.
+		sel := idSel{}
+		ladder, err := getLadder(tx.ctx, tx.reader)
+		if err != nil {
+			return err
+		}
+		maxP := 0
+		for _, st := range ladder {
+			maxP = max(maxP, st.Periods)
+		}
+		first := ding.Date{Year: c.today.Year, Month: c.today.Month, Day: 1}
+		if prev := first.AddDays(-1); swept != "" && swept == monthKey(prev) && maxP > 0 {
+			from := ding.DateOf(first.Time().AddDate(0, -(maxP - 1), 0))
+			ids, err := queryIDs(tx, `SELECT DISTINCT project_id FROM ladder_state WHERE since >= ? ORDER BY project_id`, dateArg(from))
+			if err != nil {
+				return err
+			}
+			// … and the projects this pass changed, whose episodes may begin now. Past a few
+			// thousand projects one pass over all is cheaper than many lists of ids.
+			if len(ids)+len(touched) <= 5000 {
+				sel = idSel{ids: uniqueIDs(append(ids, touched...))}
+				sort.Slice(sel.ids, func(i, j int) bool { return sel.ids[i] < sel.ids[j] })
+				if sel.ids == nil {
+					sel.ids = []int64{}
+				}
+			}
+		}
+		if sel.ids != nil {
+			for len(sel.ids) > 0 {
+				n := min(len(sel.ids), 1000)
+				if err := ladderPass(tx, c, idSel{ids: sel.ids[:n]}, false); err != nil {
+					return err
+				}
+				sel.ids = sel.ids[n:]
+			}
+			if err := escalateOverdue(tx, c); err != nil {
+				return err
+			}
+		} else if err := ladderPass(tx, c, idSel{}, true); err != nil {
 			return err
 		}
 		v, _ := jsonArg(c.period)
 		if _, err := tx.exec(`DELETE FROM settings WHERE key = ?`, settingLadderSwept); err != nil {
 			return err
 		}
-		_, err := tx.exec(`INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)`, settingLadderSwept, v, ts(tx.now))
+		_, err = tx.exec(`INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)`, settingLadderSwept, v, ts(tx.now))
 		return err
 	}
 	ids := uniqueIDs(touched)
@@ -1143,4 +1184,22 @@ func (db *DB) BulletinListings(ctx context.Context, period string) ([]*ding.Esca
 	}
 	sort.SliceStable(es, func(i, j int) bool { return cs.Rank(es[i].Colour) > cs.Rank(es[j].Colour) })
 	return es, nil
+}
+
+// queryIDs reads a column of ids in tx.
+func queryIDs(tx *Tx, q string, args ...any) ([]int64, error) {
+	rows, err := tx.query(tx.ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	ids := []int64{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, tx.db.mapErr(err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, tx.db.mapErr(rows.Err())
 }

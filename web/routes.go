@@ -16,6 +16,7 @@ func (s *Server) pageRoutes() {
 	s.itemPageRoutes()    // page_items.go, page_calendar.go: demands and action items, the working-day calendar
 	s.meetingPageRoutes() // page_meetings.go: meetings, agenda, decisions, minutes
 	s.deskRoutes()        // page_desk.go: the leader's desk (page and API)
+	s.commitmentPageRoutes()
 }
 
 // apiRoutes registers the JSON API under /api/v1 (api.go and api_*.go).
@@ -27,4 +28,5 @@ func (s *Server) apiRoutes() {
 	s.apiEscalationRoutes()
 	s.apiItemRoutes()    // api_items.go, api_calendar.go
 	s.apiMeetingRoutes() // api_meetings.go
+	s.apiCommitmentRoutes()
 }

@@ -102,6 +102,16 @@ func TestScreenshots(t *testing.T) {
 	} else if waiting != "" && waiting != item {
 		pages = append(pages, waiting)
 	}
+	// 对赌 commitments: the list, and the clauses of a project with a broken one.
+	pages = append(pages, "/commitments")
+	p.do(chromedp.Navigate(base+"/commitments?status=broken"), chromedp.WaitVisible(css(`main`)))
+	commit, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](`(document.querySelector("#commit-results a.commit-project") || {pathname: ""}).pathname`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if commit != "" {
+		pages = append(pages, commit)
+	}
 	// The escalation ladder editor and a rule form (page_ladder.go, page_rules.go).
 	pages = append(pages, "/warnings/ladder", "/settings/rules/1")
 	// The leader's desk, as the administrator may look at it (page_desk.go).
