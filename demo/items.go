@@ -166,7 +166,28 @@ func (is *itemSeeder) month(m time.Month) error {
 	if _, err := is.on(first.AddDays(25)); err != nil {
 		return err
 	}
-	return is.handle(m)
+	if err := is.handle(m); err != nil {
+		return err
+	}
+	if m != time.December {
+		return nil
+	}
+	// Just before the year's end a leader decides a demand from the desk: it waits to be
+	// handled when the demo's year ends.
+	if _, err := is.on(first.AddDays(26)); err != nil {
+		return err
+	}
+	p := is.projects[(is.next()*37)%len(is.projects)]
+	it := &ding.Item{Kind: ding.DemandItem, ProjectID: p.ID, Type: "水电气", Title: "天然气管道接入", Request: "请协调燃气公司年底前完成中压管道接入"}
+	if err := db.CreateItem(is.raiser(p).ctx, it); err != nil {
+		return err
+	}
+	if _, err := db.StepItem(is.office.ctx, it.ID, store.ItemStep{Action: ding.ItemAccept,
+		Units: []ding.ItemUnit{{UnitID: it.UnitID, Lead: true, Part: "牵头协调"}}}); err != nil {
+		return err
+	}
+	_, err = db.StepItem(is.leaders[0].ctx, it.ID, store.ItemStep{Action: ding.ItemDecide, Comment: "同意，元旦前完成接入。"})
+	return err
 }
 
 // meeting holds a meeting on a day: the agenda is built from the data; the meeting decides
@@ -192,7 +213,8 @@ func (is *itemSeeder) meeting(d ding.Date, kind ding.MeetingKind) error {
 	if err != nil {
 		return err
 	}
-	projects := 0 // red projects given an action item: two a meeting
+	projects := 0       // red projects given an action item: two a meeting
+	demandsDecided := 0 // in December, the monthly meeting decides one demand
 	for _, a := range agenda {
 		deadline := is.cal.AddWorkdays(day, 10)
 		act := &ding.Item{Title: "落实会议议定：" + trimPrefix(a.Title), CloseDue: deadline,
@@ -202,7 +224,8 @@ func (is *itemSeeder) meeting(d ding.Date, kind ding.MeetingKind) error {
 		}
 		dec := store.AgendaDecision{Actions: []*ding.Item{act}}
 		switch {
-		case (a.Source == ding.AgendaNew || a.Source == ding.AgendaStanding) && a.ItemID != 0 && day.Month != time.December: // December's wait for a leader
+		case (a.Source == ding.AgendaNew || a.Source == ding.AgendaStanding) && a.ItemID != 0 &&
+			(day.Month != time.December || (kind == ding.MeetingMonthly && demandsDecided == 0)): // December's others wait for a leader
 			it, err := db.FindItem(is.office.ctx, a.ItemID)
 			if err != nil {
 				return err
@@ -211,6 +234,7 @@ func (is *itemSeeder) meeting(d ding.Date, kind ding.MeetingKind) error {
 				continue
 			}
 			dec.Decision, dec.DecideDemand = "同意该诉求，由牵头单位会同发改局于 10 个工作日内办结。", true
+			demandsDecided++
 		case a.Source == ding.AgendaStanding && a.ItemID == 0 && projects < 2:
 			projects++
 			dec.Decision = "项目进度滞后，牵头单位制定赶超计划，倒排工期，下次例会汇报。"
@@ -250,10 +274,14 @@ func (is *itemSeeder) handle(m time.Month) error {
 		n := is.next()
 		switch it.Status {
 		case ding.ItemDecided, ding.ItemHandling:
-			if n%3 == 0 || (m == time.December && n%2 == 0) {
+			if (n%3 == 0 || (m == time.December && n%2 == 0)) && !(m == time.December && it.Kind == ding.DemandItem) {
 				continue
 			}
-			reportOnly := m == time.December && n%3 == 1 // still in hand at the year's end
+			// At the year's end some are still in hand: reported on, not closed.
+			reportOnly := m == time.December && (n%3 == 1 || it.Kind == ding.DemandItem)
+			if m == time.December && it.Kind == ding.DemandItem && it.Status == ding.ItemHandling {
+				continue
+			}
 			for _, u := range it.Units {
 				a, ok := is.liaisons[u.UnitID]
 				if !ok {

@@ -26,7 +26,8 @@ func checkItems(t *testing.T, db *store.DB) {
 			overdue++
 		}
 	}
-	for _, s := range []string{"demand:submitted", "demand:accepted", "demand:rejected", "demand:confirmed", "action:decided", "action:confirmed"} {
+	for _, s := range []string{"demand:submitted", "demand:accepted", "demand:rejected", "demand:decided", "demand:handling", "demand:closed",
+		"demand:confirmed", "action:decided", "action:confirmed"} {
 		if status[s] == 0 {
 			t.Errorf("no %s item: %v", s, status)
 		}
