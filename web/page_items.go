@@ -11,8 +11,6 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"io"
 	"io/fs"
@@ -1352,49 +1350,12 @@ func checkAttachments(lang string, files []*multipart.FileHeader) ([]attachUploa
 // fileDir is where attachments live.
 func (s *Server) fileDir() string { return filepath.Join(s.opts.DataDir, "files") }
 
-// storeAttachment writes a checked upload under its SHA-256 (a temporary file renamed, so
-// a crash never leaves half a file under a real name; content already there is kept) and
-// returns the attachment to record.
+// storeAttachment writes a checked upload under its SHA-256 (storeBlob) and returns the
+// attachment to record.
 func (s *Server) storeAttachment(u attachUpload) (store.ItemFile, error) {
-	dir := s.fileDir()
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return store.ItemFile{}, ding.Internal(err, "file dir")
-	}
-	src, err := u.fh.Open()
+	hash, n, err := storeBlob(s.fileDir(), u.fh, attachMaxBytes)
 	if err != nil {
-		return store.ItemFile{}, ding.Internal(err, "open upload")
-	}
-	defer src.Close()
-	tmp, err := os.CreateTemp(dir, ".upload-*")
-	if err != nil {
-		return store.ItemFile{}, ding.Internal(err, "file temp")
-	}
-	defer os.Remove(tmp.Name()) // a no-op once renamed
-	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(tmp, h), io.LimitReader(src, attachMaxBytes+1))
-	if err == nil && n > attachMaxBytes {
-		err = errors.New("file grew beyond its limit")
-	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return store.ItemFile{}, ding.Internal(err, "write file")
-	}
-	hash := hex.EncodeToString(h.Sum(nil))
-	final := filepath.Join(dir, hash)
-	if _, err := os.Stat(final); errors.Is(err, fs.ErrNotExist) {
-		if err := os.Chmod(tmp.Name(), 0o640); err != nil {
-			return store.ItemFile{}, ding.Internal(err, "file mode")
-		}
-		if err := os.Rename(tmp.Name(), final); err != nil {
-			return store.ItemFile{}, ding.Internal(err, "store file")
-		}
-	} else if err != nil {
-		return store.ItemFile{}, ding.Internal(err, "stat file")
+		return store.ItemFile{}, err
 	}
 	return store.ItemFile{Name: u.name, Hash: hash, Size: n, ContentType: u.mime}, nil
 }

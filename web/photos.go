@@ -116,28 +116,37 @@ func photoName(s string) string {
 func (s *Server) photoDir() string { return filepath.Join(s.opts.DataDir, "photos") }
 
 // storePhoto writes an upload to the photo directory under its SHA-256 and returns the
-// photo to record. It writes a temporary file in the same directory and renames it, so a
-// crash never leaves a half-written photo under a real name; content already stored is
-// kept as it is and the new copy dropped.
+// photo to record.
 func (s *Server) storePhoto(u photoUpload) (ding.Photo, error) {
-	dir := s.photoDir()
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return ding.Photo{}, ding.Internal(err, "photo dir")
-	}
-	src, err := u.fh.Open()
+	hash, n, err := storeBlob(s.photoDir(), u.fh, photoMaxBytes)
 	if err != nil {
-		return ding.Photo{}, ding.Internal(err, "open upload")
+		return ding.Photo{}, err
+	}
+	return ding.Photo{Hash: hash, Name: u.name, MIME: u.mime, Size: n}, nil
+}
+
+// storeBlob writes an upload into dir under its SHA-256 (hex) and returns the hash and
+// size. It writes a temporary file in the same directory and renames it, so a crash never
+// leaves half a file under a real name; content already stored is kept as it is and the
+// new copy dropped. More than max bytes is an error (the caller checked the size before).
+func storeBlob(dir string, fh *multipart.FileHeader, max int64) (string, int64, error) {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return "", 0, ding.Internal(err, "blob dir")
+	}
+	src, err := fh.Open()
+	if err != nil {
+		return "", 0, ding.Internal(err, "open upload")
 	}
 	defer src.Close()
 	tmp, err := os.CreateTemp(dir, ".upload-*")
 	if err != nil {
-		return ding.Photo{}, ding.Internal(err, "photo temp")
+		return "", 0, ding.Internal(err, "blob temp")
 	}
 	defer os.Remove(tmp.Name()) // a no-op once renamed
 	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(tmp, h), io.LimitReader(src, photoMaxBytes+1))
-	if err == nil && n > photoMaxBytes {
-		err = errors.New("photo grew beyond its limit")
+	n, err := io.Copy(io.MultiWriter(tmp, h), io.LimitReader(src, max+1))
+	if err == nil && n > max {
+		err = errors.New("upload grew beyond its limit")
 	}
 	if err == nil {
 		err = tmp.Sync()
@@ -146,21 +155,21 @@ func (s *Server) storePhoto(u photoUpload) (ding.Photo, error) {
 		err = cerr
 	}
 	if err != nil {
-		return ding.Photo{}, ding.Internal(err, "write photo")
+		return "", 0, ding.Internal(err, "write blob")
 	}
 	hash := hex.EncodeToString(h.Sum(nil))
 	final := filepath.Join(dir, hash)
 	if _, err := os.Stat(final); errors.Is(err, fs.ErrNotExist) {
 		if err := os.Chmod(tmp.Name(), 0o640); err != nil {
-			return ding.Photo{}, ding.Internal(err, "photo mode")
+			return "", 0, ding.Internal(err, "blob mode")
 		}
 		if err := os.Rename(tmp.Name(), final); err != nil {
-			return ding.Photo{}, ding.Internal(err, "store photo")
+			return "", 0, ding.Internal(err, "store blob")
 		}
 	} else if err != nil {
-		return ding.Photo{}, ding.Internal(err, "stat photo")
+		return "", 0, ding.Internal(err, "stat blob")
 	}
-	return ding.Photo{Hash: hash, Name: u.name, MIME: u.mime, Size: n}, nil
+	return hash, n, nil
 }
 
 // validPhotoHash reports whether s is a lower-case hex SHA-256, the only names the photo
