@@ -79,6 +79,7 @@ var NotifyEvents = []string{
 	"meeting.scheduled",   // a meeting the unit takes part in is scheduled
 	"commitment.due",      // a 对赌 clause fell due: confirm whether it was kept
 	"commitment.broken",   // a 对赌 clause was broken
+	"scheme.flag",         // a competition period was locked: its results and flag holders
 	"exemption.requested", // an exemption awaits approval
 	"exemption.decided",   // an exemption was approved or refused
 }

@@ -290,6 +290,16 @@ func (db *DB) RecomputeWarnings(ctx context.Context, today ding.Date) (WarningSu
 	if err := itemsNightly(tx, c.today); err != nil {
 		return WarningSummary{}, err
 	}
+	// Computed indicators follow the records: this year to date, and last year's December
+	// in January (late reports still change it).
+	if c.today.Month == time.January {
+		if _, err := refreshComputed(tx, c.today.Year-1, 12); err != nil {
+			return WarningSummary{}, err
+		}
+	}
+	if _, err := refreshComputed(tx, c.today.Year, int(c.today.Month)); err != nil {
+		return WarningSummary{}, err
+	}
 	// Clauses that fell due today change their projects' deadlines: evaluate those again,
 	// in tx (the readers above cannot see what tx wrote).
 	changed, err := checkCommitments(tx, c.today, idSel{})

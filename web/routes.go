@@ -17,6 +17,9 @@ func (s *Server) pageRoutes() {
 	s.meetingPageRoutes() // page_meetings.go: meetings, agenda, decisions, minutes
 	s.deskRoutes()        // page_desk.go: the leader's desk (page and API)
 	s.commitmentPageRoutes()
+	s.indicatorPageRoutes() // page_indicators.go: indicators, targets and actuals, figures, import
+	s.schemePageRoutes()    // page_schemes.go: competition schemes, results, adjustments, flags, the honour board
+	s.contestPageRoutes()   // page_contests.go: the 擂台赛 project-planning contest
 }
 
 // apiRoutes registers the JSON API under /api/v1 (api.go and api_*.go).
@@ -29,4 +32,7 @@ func (s *Server) apiRoutes() {
 	s.apiItemRoutes()    // api_items.go, api_calendar.go
 	s.apiMeetingRoutes() // api_meetings.go
 	s.apiCommitmentRoutes()
+	s.apiIndicatorRoutes() // api_indicators.go
+	s.apiSchemeRoutes()    // api_schemes.go
+	s.apiContestRoutes()   // api_contests.go
 }
