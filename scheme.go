@@ -331,7 +331,11 @@ func (s *Scheme) Validate() error {
 			return FieldError("participants", "field.required")
 		}
 		if units[p.UnitID] {
-			return FieldError("participants", "scheme.participant_twice", p.UnitName)
+			name := p.UnitName
+			if name == "" {
+				name = "#" + strconv.FormatInt(p.UnitID, 10)
+			}
+			return FieldError("participants", "scheme.participant_twice", name)
 		}
 		units[p.UnitID] = true
 		if utf8.RuneCountInString(p.Group) > 40 {

@@ -528,7 +528,7 @@ func RankFigures(ind *Indicator, fs []*Figure, prev bool) {
 		if prev {
 			f.PrevRank = 0
 		} else {
-			f.Rank = 0
+			f.Rank, f.Peers = 0, 0
 		}
 		if k, ok := f.RankKey(ind); ok {
 			ks = append(ks, kv{f, k})

@@ -50,8 +50,9 @@ func Awards(s *ding.Scheme, results []PeriodResult) []ding.FlagAward {
 
 // Honours lists the titles earned in each year of a scheme's locked periods:
 //   - 季季红 (every_quarter): a quarterly scheme's flag in all four quarters of the year;
-//   - 全年红 (year): the highest total summed over all the year's periods, once every
-//     period of the year is locked (for a yearly scheme: the year's flag) — per group;
+//   - 全年红 (year): the top FlagCount of each group by the total summed over all the
+//     year's periods, once every period of the year is locked (for a yearly scheme: the
+//     year's flag);
 //   - 连续N次夺旗 (streak): the longest run of consecutive flags ending in the year, when
 //     it is two or more.
 func Honours(s *ding.Scheme, results []PeriodResult) []ding.Honour {

@@ -11,3 +11,30 @@ func (db *DB) TamperAuditForTest(ctx context.Context) error {
 	_, err := db.write.ExecContext(ctx, `DELETE FROM audit_log`)
 	return err
 }
+
+// BulkValuesForTest inserts actuals (month ≥ 1) and targets (month 0) directly, in one
+// transaction, for benchmarks that need hundreds of thousands of them: rows are
+// {indicator, unit, year, month, value}.
+func (db *DB) BulkValuesForTest(ctx context.Context, rows [][5]int64) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	now := ts(db.Now())
+	for _, r := range rows {
+		var q string
+		args := []any{r[0], r[1], r[2]}
+		if r[3] == 0 {
+			q = `INSERT INTO indicator_targets (indicator_id, unit_id, year, value, updated_at) VALUES (?, ?, ?, ?, ?)`
+			args = append(args, r[4], now)
+		} else {
+			q = `INSERT INTO indicator_actuals (indicator_id, unit_id, year, month, value, source, updated_at) VALUES (?, ?, ?, ?, ?, 'import', ?)`
+			args = append(args, r[3], r[4], now)
+		}
+		if _, err := tx.ExecContext(ctx, db.rebind(q), args...); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}

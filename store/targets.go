@@ -616,6 +616,12 @@ func visibleUnits(ctx context.Context, r reader, a *ding.Actor, fs []*ding.Figur
 	if len(fs) == 0 {
 		return out, nil
 	}
+	if a.System || a.Scope == ding.ScopeAll {
+		for _, f := range fs {
+			out[f.UnitID] = true
+		}
+		return out, nil
+	}
 	cond, args := unitScope(a, "u.id")
 	rows, err := r.query(ctx, `SELECT u.id FROM units u WHERE `+cond, args...)
 	if err != nil {
@@ -639,13 +645,20 @@ func figuresOf(ctx context.Context, r reader, ind *ding.Indicator, year, month i
 		(SELECT value FROM indicator_actuals a WHERE a.indicator_id = ? AND a.year = ? AND a.month = ? AND a.unit_id = u.id),
 		(SELECT value FROM indicator_targets t WHERE t.indicator_id = ? AND t.year = ? AND t.unit_id = u.id),
 		(SELECT value FROM indicator_actuals a WHERE a.indicator_id = ? AND a.year = ? AND a.month = ? AND a.unit_id = u.id)
-		FROM units u WHERE u.id IN (
-			SELECT unit_id FROM indicator_actuals WHERE indicator_id = ? AND year IN (?, ?) AND month = ?
-			UNION SELECT unit_id FROM indicator_targets WHERE indicator_id = ? AND year = ?)`
-	args := []any{ind.ID, year, month, ind.ID, year, ind.ID, year - 1, month, ind.ID, year, year - 1, month, ind.ID, year}
+		FROM units u WHERE `
+	args := []any{ind.ID, year, month, ind.ID, year, ind.ID, year - 1, month}
+	has := `(EXISTS (SELECT 1 FROM indicator_actuals a WHERE a.indicator_id = ? AND a.year IN (?, ?) AND a.month = ? AND a.unit_id = u.id)
+		OR EXISTS (SELECT 1 FROM indicator_targets t WHERE t.indicator_id = ? AND t.year = ? AND t.unit_id = u.id))`
+	hasArgs := []any{ind.ID, year, year - 1, month, ind.ID, year}
 	if parent != 0 {
-		q += ` AND u.parent_id = ?`
-		args = append(args, parent)
+		// One peer group's parent: walk its children (the units' parent index) and keep
+		// those with figures.
+		q += `u.parent_id = ? AND ` + has
+		args = append(append(args, parent), hasArgs...)
+	} else {
+		q += `u.id IN (SELECT unit_id FROM indicator_actuals WHERE indicator_id = ? AND year IN (?, ?) AND month = ?
+			UNION SELECT unit_id FROM indicator_targets WHERE indicator_id = ? AND year = ?)`
+		args = append(args, hasArgs...)
 	}
 	q += ` ORDER BY u.sort_order, u.id`
 	rows, err := r.query(ctx, q, args...)

@@ -256,7 +256,7 @@ func TestContestFlow(t *testing.T) {
 		f := mkProjects(t, db)
 		office, liA, liB := userCtx(f.office), userCtx(f.liA), userCtx(f.liB)
 		c := &ding.Contest{Name: "2024年项目谋划擂台赛", OrganizerID: f.district.ID, Deadline: day(2024, 6, 30), Winners: 1,
-			Criteria: []ding.Criterion{{"投资规模", 4000}, {"产业契合度", 3000}, {"成熟度", 2000}},
+			Criteria: []ding.Criterion{{Name: "投资规模", Weight: 4000}, {Name: "产业契合度", Weight: 3000}, {Name: "成熟度", Weight: 2000}},
 			JudgeIDs: []int64{f.leader.ID, f.office.ID}}
 		if err := db.CreateContest(office, c); ding.AsError(err).Key != "scheme.weights_sum" {
 			t.Fatalf("criteria adding to 90: %v", err)
