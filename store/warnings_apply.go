@@ -79,7 +79,9 @@ func (s WarningSummary) Events() int {
 
 // warnLockKey serialises the nightly pass against the change path on PostgreSQL: a change
 // takes it shared, the pass exclusively, so the pass never overwrites a newer result with
-// one computed from older data. (SQLite has one writer: its transactions are serial.)
+// one computed from older data. (SQLite has one writer: its transactions are serial.) The
+// lock is keyed by the schema too, so that deployments (or test runs) in different schemas
+// of one database do not wait for each other.
 const warnLockKey = 7283518
 
 func lockWarnings(tx *Tx, exclusive bool) error {
@@ -90,7 +92,7 @@ func lockWarnings(tx *Tx, exclusive bool) error {
 	if exclusive {
 		fn = "pg_advisory_xact_lock"
 	}
-	_, err := tx.exec(`SELECT ` + fn + `(` + strconv.Itoa(warnLockKey) + `)`)
+	_, err := tx.exec(`SELECT ` + fn + `(` + strconv.Itoa(warnLockKey) + `, hashtext(current_schema()))`)
 	return err
 }
 
