@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"ding"
+	"ding/store"
 )
 
 // TestScreenshots saves PNGs of the main pages at laptop and projector sizes into the
@@ -42,6 +43,11 @@ func TestScreenshots(t *testing.T) {
 	}
 	p.do(chromedp.Navigate(base+"/login"), chromedp.WaitVisible(css(`#username`)))
 	shoot("login-1366.png", 1366, 768)
+	// The public honour board, as anyone sees it without signing in (page_schemes.go).
+	p.do(chromedp.Navigate(base+"/honours"), chromedp.WaitVisible(css(`main`)))
+	shoot("honours-public-1366.png", 1366, 768)
+	shoot("honours-public-1920.png", 1920, 1080)
+	p.do(chromedp.Navigate(base+"/login"), chromedp.WaitVisible(css(`#username`)))
 	p.do(
 		chromedp.SendKeys(css(`#username`), "admin"),
 		chromedp.SendKeys(css(`#password`), demoPassword),
@@ -117,6 +123,27 @@ func TestScreenshots(t *testing.T) {
 	// The leader's desk, as the administrator may look at it (page_desk.go).
 	if us, _, err := m.DB.FindUsers(ding.WithActor(context.Background(), ding.SystemActor("test")), ding.UserFilter{Username: "lingdao"}); err == nil && len(us) == 1 {
 		pages = append(pages, "/desk?leader="+strconv.FormatInt(us[0].ID, 10))
+	}
+	// Indicators, competitions, the honour board and the 擂台赛 (issue 6).
+	sysCtx := ding.WithActor(context.Background(), ding.SystemActor("test"))
+	pages = append(pages, "/indicators", "/indicators/import", "/schemes", "/honours", "/contests")
+	if inds, err := m.DB.FindIndicators(sysCtx, store.IndicatorFilter{Code: "gdp"}); err == nil && len(inds) == 1 {
+		id := strconv.FormatInt(inds[0].ID, 10)
+		pages = append(pages, "/indicators/"+id+"?year=2023&month=12", "/indicators/"+id+"/values?year=2024", "/indicators/"+id+"/edit")
+	}
+	if ss, err := m.DB.FindSchemes(sysCtx, store.SchemeFilter{}); err == nil {
+		for _, sc := range ss {
+			id := strconv.FormatInt(sc.ID, 10)
+			pages = append(pages, "/schemes/"+id, "/schemes/"+id+"/periods/2024-Q3", "/schemes/"+id+"/edit")
+		}
+		if len(ss) > 0 {
+			pages = append(pages, "/schemes/"+strconv.FormatInt(ss[0].ID, 10)+"/periods/2024-Q4")
+		}
+	}
+	if cs, err := m.DB.FindContests(sysCtx, store.ContestFilter{}); err == nil {
+		for _, c := range cs {
+			pages = append(pages, "/contests/"+strconv.FormatInt(c.ID, 10))
+		}
 	}
 	for _, path := range pages {
 		p.do(chromedp.Navigate(base+path), chromedp.WaitVisible(css(`main`)))
