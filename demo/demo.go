@@ -63,6 +63,7 @@ var steps = []struct {
 		return s.seedProjects()
 	}},
 	{"warnings", (*seeder).seedWarnings},
+	{"targets and competitions", (*seeder).seedTargets},
 }
 
 // demoYear is the year the demo's warnings are judged in: its history ends on 2024-12-31.

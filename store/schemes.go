@@ -162,6 +162,18 @@ func canRunScheme(tx *Tx, organizer int64) (bool, error) {
 // scope, indicators that exist, participants that exist and are enabled.
 func checkScheme(tx *Tx, s *ding.Scheme) error {
 	s.Normalize()
+	// Names first, so that a participant listed twice is named in the error.
+	for i := range s.Participants {
+		p := &s.Participants[i]
+		if p.UnitID == 0 {
+			continue
+		}
+		u, err := findUnitByID(tx.ctx, tx.reader, ding.SystemActor("scheme"), p.UnitID)
+		if err != nil || u.Disabled {
+			return ding.FieldError("participants", "scheme.participant_unknown", p.UnitID)
+		}
+		p.UnitName = u.Name
+	}
 	if err := s.Validate(); err != nil {
 		return err
 	}
@@ -187,14 +199,6 @@ func checkScheme(tx *Tx, s *ding.Scheme) error {
 			return ding.FieldError("items", "scheme.item_indicator", i+1)
 		}
 		it.IndicatorName, it.HigherBetter = ind[0].Name, ind[0].HigherBetter
-	}
-	for i := range s.Participants {
-		p := &s.Participants[i]
-		u, err := findUnitByID(tx.ctx, tx.reader, ding.SystemActor("scheme"), p.UnitID)
-		if err != nil || u.Disabled {
-			return ding.FieldError("participants", "scheme.participant_unknown", p.UnitID)
-		}
-		p.UnitName = u.Name
 	}
 	return nil
 }

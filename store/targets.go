@@ -714,15 +714,27 @@ func (db *DB) UnitFigures(ctx context.Context, unitID int64, year, month int) ([
 // computeValue counts a computed indicator for a unit: projects whose lead unit or
 // location lies in its subtree, for the year up to the end of month.
 func computeValue(ctx context.Context, r reader, key string, unitID int64, year, month int) (int64, error) {
+	vs, err := computeMonths(ctx, r, key, unitID, year, month)
+	if err != nil {
+		return 0, err
+	}
+	return vs[month-1], nil
+}
+
+// computeMonths computes a computed indicator for a unit for every month of the year up
+// to month, in one query: vs[m-1] is the year to the end of month m.
+func computeMonths(ctx context.Context, r reader, key string, unitID int64, year, month int) ([]int64, error) {
 	from := ding.Date{Year: year, Month: 1, Day: 1}
 	to := ding.SchemePeriod{Kind: ding.SchemeMonthly, Year: year, N: month}.End()
 	inUnit := `(p.unit_id IN (SELECT descendant_id FROM unit_closure WHERE ancestor_id = ?)
 		OR p.location_id IN (SELECT descendant_id FROM unit_closure WHERE ancestor_id = ?))`
 	var q string
 	args := []any{}
+	byMonth := false // rows are (month, amount) rather than (date)
 	switch key {
 	case ding.ComputeInvestment, ding.ComputeManufacturing, ding.ComputeHighTech, ding.ComputePrivate:
-		q = `SELECT COALESCE(SUM(m.completed), 0) FROM project_months m JOIN projects p ON p.id = m.project_id
+		byMonth = true
+		q = `SELECT m.month, COALESCE(SUM(m.completed), 0) FROM project_months m JOIN projects p ON p.id = m.project_id
 			WHERE m.year = ? AND m.month <= ? AND ` + inUnit
 		args = append(args, year, month, unitID, unitID)
 		switch key {
@@ -736,27 +748,56 @@ func computeValue(ctx context.Context, r reader, key string, unitID int64, year,
 			q += ` AND p.private = ?`
 			args = append(args, true)
 		}
+		q += ` GROUP BY m.month`
 	case ding.ComputeSigned1, ding.ComputeSigned10, ding.ComputeSigned100:
 		floor := map[string]int64{ding.ComputeSigned1: ding.Yi, ding.ComputeSigned10: 10 * ding.Yi, ding.ComputeSigned100: 100 * ding.Yi}[key]
-		q = `SELECT COUNT(*) FROM projects p WHERE p.signed_on >= ? AND p.signed_on <= ? AND p.total_investment >= ? AND ` + inUnit
+		q = `SELECT p.signed_on FROM projects p WHERE p.signed_on >= ? AND p.signed_on <= ? AND p.total_investment >= ? AND ` + inUnit
 		args = append(args, dateArg(from), dateArg(to), floor, unitID, unitID)
 	case ding.ComputeStarted:
-		q = `SELECT COUNT(*) FROM projects p WHERE p.actual_start >= ? AND p.actual_start <= ? AND ` + inUnit
+		q = `SELECT p.actual_start FROM projects p WHERE p.actual_start >= ? AND p.actual_start <= ? AND ` + inUnit
 		args = append(args, dateArg(from), dateArg(to), unitID, unitID)
 	case ding.ComputeInStats:
-		q = `SELECT COUNT(*) FROM projects p WHERE p.in_stats_on >= ? AND p.in_stats_on <= ? AND ` + inUnit
+		q = `SELECT p.in_stats_on FROM projects p WHERE p.in_stats_on >= ? AND p.in_stats_on <= ? AND ` + inUnit
 		args = append(args, dateArg(from), dateArg(to), unitID, unitID)
 	case ding.ComputeSignedInStats:
-		q = `SELECT COUNT(*) FROM projects p WHERE p.in_stats_on >= ? AND p.in_stats_on <= ? AND p.signed_on >= ? AND p.signed_on <= ? AND ` + inUnit
+		q = `SELECT p.in_stats_on FROM projects p WHERE p.in_stats_on >= ? AND p.in_stats_on <= ? AND p.signed_on >= ? AND p.signed_on <= ? AND ` + inUnit
 		args = append(args, dateArg(from), dateArg(to), dateArg(from), dateArg(to), unitID, unitID)
 	default:
-		return 0, fmt.Errorf("store: unknown computed indicator %q", key)
+		return nil, fmt.Errorf("store: unknown computed indicator %q", key)
 	}
-	var v int64
-	if err := r.queryRow(ctx, q, args...).Scan(&v); err != nil {
-		return 0, r.db.mapErr(err)
+	rows, err := r.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
 	}
-	return v, nil
+	defer rows.Close()
+	per := make([]int64, month)
+	for rows.Next() {
+		if byMonth {
+			var m int
+			var v int64
+			if err := rows.Scan(&m, &v); err != nil {
+				return nil, r.db.mapErr(err)
+			}
+			if m >= 1 && m <= month {
+				per[m-1] += v
+			}
+			continue
+		}
+		var d ding.Date
+		if err := rows.Scan(dateScan{&d}); err != nil {
+			return nil, r.db.mapErr(err)
+		}
+		if m := int(d.Month); d.Year == year && m >= 1 && m <= month {
+			per[m-1]++
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, r.db.mapErr(err)
+	}
+	for m := 1; m < month; m++ {
+		per[m] += per[m-1]
+	}
+	return per, nil
 }
 
 // RefreshComputed recomputes the computed indicators' actuals of a year, months 1 to
@@ -805,11 +846,12 @@ func refreshComputed(tx *Tx, year, month int) (int, error) {
 			return 0, err
 		}
 		for _, u := range units {
+			vs, err := computeMonths(tx.ctx, tx.reader, ind.Compute, u, year, month)
+			if err != nil {
+				return 0, err
+			}
 			for m := 1; m <= month; m++ {
-				v, err := computeValue(tx.ctx, tx.reader, ind.Compute, u, year, m)
-				if err != nil {
-					return 0, err
-				}
+				v := vs[m-1]
 				old, err := currentValue(tx, ind.ID, u, year, m)
 				if err != nil {
 					return 0, err
@@ -817,9 +859,11 @@ func refreshComputed(tx *Tx, year, month int) (int, error) {
 				if old != nil && *old == v {
 					continue
 				}
+				// A figure a locked cut read keeps the value it had; one never written (the
+				// cut computed it itself) is filled in.
 				if lock, err := lockedBy(tx, ind.ID, u, year, m); err != nil {
 					return 0, err
-				} else if lock != "" {
+				} else if lock != "" && old != nil {
 					continue
 				}
 				if err := writeValue(tx, ValueWrite{IndicatorID: ind.ID, UnitID: u, Year: year, Month: m, Value: &v}, old, "computed"); err != nil {
