@@ -886,6 +886,17 @@ func (s *Server) indicatorValuesPage(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
+	if q.Get("unit") == "" {
+		// Without a unit chosen, open the peer group that has this year's targets (a
+		// city-level indicator's districts), when the caller may see it.
+		if ts, err := s.db.FindTargets(r.Context(), store.ValueFilter{IndicatorID: ind.ID, Year: year}); err == nil && len(ts) > 0 {
+			if u, err := s.db.FindUnitByID(r.Context(), ts[0].UnitID); err == nil && u.ParentID != 0 && u.ParentID != parent.ID {
+				if p, err := s.db.FindUnitByID(r.Context(), u.ParentID); err == nil {
+					parent = p
+				}
+			}
+		}
+	}
 	d, err := s.valuesGrid(r.Context(), reqOf(r).lang, ind, year, parent, self, today)
 	if err != nil {
 		return err
