@@ -36,5 +36,10 @@ func (db *DB) BulkValuesForTest(ctx context.Context, rows [][5]int64) error {
 			return err
 		}
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	// Statistics, as a database in service has them (autovacuum would analyze later).
+	_, err = db.write.ExecContext(ctx, `ANALYZE`)
+	return err
 }
