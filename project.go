@@ -249,6 +249,12 @@ type ProjectFilter struct {
 	Industry                         string
 	Manufacturing, HighTech, Private *bool
 	LeaderID                         int64
+	LeadUnitID                       int64  // responsible (lead) unit only, with its subtree: what dashboards count
+	SignedFrom, SignedTo             Date   // signed within (either end may be open)
+	StartedFrom, StartedTo           Date   // actually started within
+	InStatsFrom, InStatsTo           Date   // entered statistics within
+	MinInvestment                    int64  // total investment at least (yuan)
+	Colour                           string // warning colour now (red, yellow, blue)
 	Query                            string // name, short name, code or owner contains
 	Year                             int    // the year of the running figures; 0: the current year
 	Sort                             string // column: code, name, total_investment, plan_year, completed_ytd, stage, updated_at

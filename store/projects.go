@@ -120,6 +120,26 @@ func projectWhere(a *ding.Actor, f ding.ProjectFilter) where {
 	if f.LeaderID != 0 {
 		w.add("p.leader_id = ?", f.LeaderID)
 	}
+	if f.LeadUnitID != 0 {
+		w.add("p.unit_id IN (SELECT descendant_id FROM unit_closure WHERE ancestor_id = ?)", f.LeadUnitID)
+	}
+	for _, r := range []struct {
+		col      string
+		from, to ding.Date
+	}{{"p.signed_on", f.SignedFrom, f.SignedTo}, {"p.actual_start", f.StartedFrom, f.StartedTo}, {"p.in_stats_on", f.InStatsFrom, f.InStatsTo}} {
+		if !r.from.IsZero() {
+			w.add(r.col+" >= ?", dateArg(r.from))
+		}
+		if !r.to.IsZero() {
+			w.add(r.col+" <= ?", dateArg(r.to))
+		}
+	}
+	if f.MinInvestment > 0 {
+		w.add("p.total_investment >= ?", f.MinInvestment)
+	}
+	if f.Colour != "" {
+		w.add("p.id IN (SELECT project_id FROM project_colours WHERE colour = ? AND exempt = ?)", f.Colour, false)
+	}
 	if f.Query != "" {
 		q := likeEscape(f.Query)
 		w.add(`(LOWER(p.name) LIKE ? ESCAPE '\' OR LOWER(p.short_name) LIKE ? ESCAPE '\' OR p.code LIKE ? ESCAPE '\' OR LOWER(p.owner_name) LIKE ? ESCAPE '\')`, q, q, q, q)

@@ -1,0 +1,373 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"sort"
+	"time"
+
+	"ding"
+)
+
+// Dashboard is what the leader dashboard and the wall screen show for a unit's subtree
+// and a month: every figure summed from the rollups (store/rollups.go), which are rebuilt
+// from the records for whatever changed before the sums are read. Projects are counted
+// under their lead unit.
+type Dashboard struct {
+	UnitID   int64      `json:"unit_id"`
+	UnitName string     `json:"unit_name"`
+	Year     int        `json:"year"`
+	Month    int        `json:"month"`
+	Schedule ding.Ratio `json:"schedule"` // 时序进度 at the month's end
+
+	Projects   int64        `json:"projects"`
+	Investment int64        `json:"investment"` // total investment of all projects
+	ByStage    []StageCount `json:"by_stage"`   // in lifecycle order, dropped last
+	ByTier     []TierCount  `json:"by_tier"`    // largest first
+
+	Plan       int64      `json:"plan"`      // this year's annual plans
+	Completed  int64      `json:"completed"` // completed this year to the month's end
+	Completion ding.Ratio `json:"completion"`
+	Gap        ding.Ratio `json:"schedule_gap"`
+	Units      []UnitLine `json:"units"` // the children of the unit, in tree order
+
+	Categories []Category `json:"categories"` // all, manufacturing, high-tech, private, with YoY growth
+
+	Signed1, Signed10, Signed100 int64 `json:"-"`
+	Signed                       []Count `json:"signed"` // 亿元以上, 10亿元以上, 100亿元以上 signed this year to the month's end
+	Started                      int64   `json:"started"`
+	InStats                      int64   `json:"in_stats"`
+	SignedInStats                int64   `json:"signed_in_stats"` // signed and entering statistics this year
+
+	Colours      []Count `json:"colours"`       // projects by warning colour now
+	NewWarnings  []Count `json:"new_warnings"`  // warnings opened in the month, by colour
+	Cleared      int64   `json:"cleared"`       // warnings cleared in the month
+	Demands      []Count `json:"demands"`       // demands by status now
+	OverdueItems int64   `json:"overdue_items"` // demands and action items past their step's due date
+}
+
+// StageCount is projects in a stage.
+type StageCount struct {
+	Stage      ding.Stage `json:"stage"`
+	N          int64      `json:"n"`
+	Investment int64      `json:"investment"`
+}
+
+// TierCount is projects of a size class.
+type TierCount struct {
+	Tier       ding.Tier `json:"tier"`
+	N          int64     `json:"n"`
+	Investment int64     `json:"investment"`
+}
+
+// Count is a keyed count.
+type Count struct {
+	Key string `json:"key"`
+	N   int64  `json:"n"`
+}
+
+// Category is investment completed this year to the month's end and the same period of
+// last year.
+type Category struct {
+	Key      string     `json:"key"` // all, manufacturing, high_tech, private
+	This     int64      `json:"this"`
+	LastYear int64      `json:"last_year"`
+	Growth   ding.Ratio `json:"growth"`
+}
+
+// UnitLine is a child unit's investment progress.
+type UnitLine struct {
+	UnitID     int64      `json:"unit_id"`
+	UnitName   string     `json:"unit_name"`
+	Projects   int64      `json:"projects"`
+	Plan       int64      `json:"plan"`
+	Completed  int64      `json:"completed"`
+	Completion ding.Ratio `json:"completion"`
+	Gap        ding.Ratio `json:"schedule_gap"`
+	Red        int64      `json:"red"`
+}
+
+// DashboardFor computes the dashboard of a unit's subtree (0: the caller's own unit, or
+// every root for a caller who sees everything) for a month. A unit outside the caller's
+// scope is not found.
+func (db *DB) DashboardFor(ctx context.Context, unitID int64, year, month int) (*Dashboard, error) {
+	a := ding.ActorFrom(ctx)
+	if a == nil {
+		return nil, ding.Errorf(ding.EUNAUTHORIZED, "err.unauthorized")
+	}
+	if month < 1 || month > 12 || year < 2000 || year > 2100 {
+		return nil, ding.FieldError("month", "target.month_invalid")
+	}
+	if unitID == 0 {
+		unitID = a.UnitID
+	}
+	r := db.reader()
+	d := &Dashboard{UnitID: unitID, Year: year, Month: month, Schedule: ding.Schedule(year, month, false)}
+	// The roots: one unit, or (unit 0 for a whole-scope caller without a unit) all roots.
+	var roots []any
+	whole := false // every root: no unit condition at all
+	if unitID != 0 {
+		u, err := findUnitByID(ctx, r, a, unitID)
+		if err != nil {
+			return nil, err
+		}
+		d.UnitName = u.Name
+		roots = []any{unitID}
+	} else {
+		if !(a.System || a.Scope == ding.ScopeAll) {
+			return nil, notFound("unit")
+		}
+		ids, err := int64s(ctx, r, `SELECT id FROM units WHERE parent_id IS NULL`)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			roots = append(roots, id)
+		}
+		whole = true
+	}
+	if len(roots) == 0 {
+		return d, nil
+	}
+	if err := db.refreshRollups(ctx); err != nil {
+		return nil, err
+	}
+	in := "(" + placeholders(len(roots)) + ")"
+	sub := `SELECT descendant_id FROM unit_closure WHERE ancestor_id IN ` + in
+	// under is the condition "col is a unit of the subtree", with its arguments.
+	under := func(col string) (string, []any) {
+		if whole {
+			return "1=1", nil
+		}
+		return col + " IN (" + sub + ")", roots
+	}
+
+	// Projects by stage and tier.
+	stages := map[ding.Stage]*StageCount{}
+	tiers := map[ding.Tier]*TierCount{}
+	uc, ua := under("unit_id")
+	if err := scanRows(ctx, r, `SELECT stage, tier, SUM(n), SUM(investment) FROM rollup_projects WHERE `+uc+` GROUP BY stage, tier`, ua,
+		func(rows *sql.Rows) error {
+			var st ding.Stage
+			var tier int
+			var n, inv int64
+			if err := rows.Scan(&st, &tier, &n, &inv); err != nil {
+				return err
+			}
+			if stages[st] == nil {
+				stages[st] = &StageCount{Stage: st}
+			}
+			stages[st].N += n
+			stages[st].Investment += inv
+			t := ding.Tier(tier)
+			if tiers[t] == nil {
+				tiers[t] = &TierCount{Tier: t}
+			}
+			tiers[t].N += n
+			tiers[t].Investment += inv
+			d.Projects += n
+			d.Investment += inv
+			return nil
+		}); err != nil {
+		return nil, err
+	}
+	for _, st := range ding.AllStages {
+		if c := stages[st]; c != nil {
+			d.ByStage = append(d.ByStage, *c)
+		} else {
+			d.ByStage = append(d.ByStage, StageCount{Stage: st})
+		}
+	}
+	for _, t := range ding.Tiers {
+		if c := tiers[t]; c != nil {
+			d.ByTier = append(d.ByTier, *c)
+		} else {
+			d.ByTier = append(d.ByTier, TierCount{Tier: t})
+		}
+	}
+
+	// This year's and last year's months to the month's end.
+	var cats [2][4]int64
+	args := append(append([]any{}, ua...), year-1, year, month)
+	if err := scanRows(ctx, r, `SELECT year, SUM(completed), SUM(manufacturing), SUM(high_tech), SUM(private), SUM(signed1), SUM(signed10), SUM(signed100),
+		SUM(started), SUM(in_stats), SUM(signed_in_stats) FROM rollup_months WHERE `+uc+` AND year IN (?, ?) AND month <= ? GROUP BY year`, args,
+		func(rows *sql.Rows) error {
+			var y int
+			var c [4]int64
+			var s1, s10, s100, st, is, sis int64
+			if err := rows.Scan(&y, &c[0], &c[1], &c[2], &c[3], &s1, &s10, &s100, &st, &is, &sis); err != nil {
+				return err
+			}
+			if y == year {
+				cats[0] = c
+				d.Signed1, d.Signed10, d.Signed100, d.Started, d.InStats, d.SignedInStats = s1, s10, s100, st, is, sis
+			} else {
+				cats[1] = c
+			}
+			return nil
+		}); err != nil {
+		return nil, err
+	}
+	for i, k := range []string{"all", "manufacturing", "high_tech", "private"} {
+		d.Categories = append(d.Categories, Category{Key: k, This: cats[0][i], LastYear: cats[1][i],
+			Growth: ding.Growth(cats[0][i], cats[1][i], true, true)})
+	}
+	d.Completed = cats[0][0]
+	d.Signed = []Count{{"1", d.Signed1}, {"10", d.Signed10}, {"100", d.Signed100}}
+
+	// By child unit: the plan, completion and reds of each child's subtree.
+	lines := map[int64]*UnitLine{}
+	var order []int64
+	if err := scanRows(ctx, r, `SELECT u.id, u.name FROM units u WHERE u.parent_id IN `+in+` AND u.disabled = ? ORDER BY u.sort_order, u.id`,
+		append(append([]any{}, roots...), false), func(rows *sql.Rows) error {
+			l := &UnitLine{}
+			if err := rows.Scan(&l.UnitID, &l.UnitName); err != nil {
+				return err
+			}
+			lines[l.UnitID] = l
+			order = append(order, l.UnitID)
+			return nil
+		}); err != nil {
+		return nil, err
+	}
+	child := `SELECT c.ancestor_id, c.descendant_id FROM unit_closure c JOIN units u ON u.id = c.ancestor_id WHERE u.parent_id IN ` + in
+	for _, q := range []struct {
+		sql  string
+		args []any
+		add  func(l *UnitLine, v int64)
+	}{
+		{`SELECT k.ancestor_id, SUM(y.plan) FROM rollup_years y JOIN (` + child + `) k ON k.descendant_id = y.unit_id WHERE y.year = ? GROUP BY k.ancestor_id`,
+			append(append([]any{}, roots...), year), func(l *UnitLine, v int64) { l.Plan = v }},
+		{`SELECT k.ancestor_id, SUM(m.completed) FROM rollup_months m JOIN (` + child + `) k ON k.descendant_id = m.unit_id
+			WHERE m.year = ? AND m.month <= ? GROUP BY k.ancestor_id`, append(append([]any{}, roots...), year, month), func(l *UnitLine, v int64) { l.Completed = v }},
+		{`SELECT k.ancestor_id, SUM(p.n) FROM rollup_projects p JOIN (` + child + `) k ON k.descendant_id = p.unit_id WHERE p.stage <> ? GROUP BY k.ancestor_id`,
+			append(append([]any{}, roots...), string(ding.StageDropped)), func(l *UnitLine, v int64) { l.Projects = v }},
+		{`SELECT k.ancestor_id, SUM(c.n) FROM rollup_colours c JOIN (` + child + `) k ON k.descendant_id = c.unit_id WHERE c.colour = ? GROUP BY k.ancestor_id`,
+			append(append([]any{}, roots...), "red"), func(l *UnitLine, v int64) { l.Red = v }},
+	} {
+		if err := scanRows(ctx, r, q.sql, q.args, func(rows *sql.Rows) error {
+			var id, v int64
+			if err := rows.Scan(&id, &v); err != nil {
+				return err
+			}
+			if l := lines[id]; l != nil {
+				q.add(l, v)
+			}
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+	}
+	for _, id := range order {
+		l := lines[id]
+		if l.Projects == 0 && l.Plan == 0 && l.Completed == 0 {
+			continue
+		}
+		l.Completion = ding.Completion(l.Completed, l.Plan, true, l.Plan > 0, true)
+		l.Gap = ding.ScheduleGap(l.Completion, d.Schedule)
+		d.Units = append(d.Units, *l)
+	}
+	// The plan of the whole subtree.
+	if err := r.queryRow(ctx, `SELECT COALESCE(SUM(plan), 0) FROM rollup_years WHERE `+uc+` AND year = ?`,
+		append(append([]any{}, ua...), year)...).Scan(&d.Plan); err != nil {
+		return nil, db.mapErr(err)
+	}
+	d.Completion = ding.Completion(d.Completed, d.Plan, true, d.Plan > 0, true)
+	d.Gap = ding.ScheduleGap(d.Completion, d.Schedule)
+
+	// Warnings: colours now, opened and cleared in the month.
+	colours := map[string]int64{}
+	if err := scanRows(ctx, r, `SELECT colour, SUM(n) FROM rollup_colours WHERE `+uc+` GROUP BY colour`, ua, func(rows *sql.Rows) error {
+		var c string
+		var n int64
+		if err := rows.Scan(&c, &n); err != nil {
+			return err
+		}
+		colours[c] = n
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	for _, c := range []string{"red", "yellow", "blue"} {
+		d.Colours = append(d.Colours, Count{c, colours[c]})
+	}
+	first := ding.Date{Year: year, Month: time.Month(month), Day: 1}
+	last := ding.SchemePeriod{Kind: ding.SchemeMonthly, Year: year, N: month}.End()
+	opened := map[string]int64{}
+	pc, pa := under("p.unit_id")
+	if err := scanRows(ctx, r, `SELECT e.event, e.to_colour, COUNT(*) FROM warning_events e JOIN projects p ON p.id = e.project_id
+		WHERE e.on_date >= ? AND e.on_date <= ? AND e.event IN ('opened', 'cleared') AND `+pc+` GROUP BY e.event, e.to_colour`,
+		append([]any{dateArg(first), dateArg(last)}, pa...), func(rows *sql.Rows) error {
+			var ev, c string
+			var n int64
+			if err := rows.Scan(&ev, &c, &n); err != nil {
+				return err
+			}
+			if ev == EventOpened {
+				opened[c] += n
+			} else {
+				d.Cleared += n
+			}
+			return nil
+		}); err != nil {
+		return nil, err
+	}
+	for _, c := range []string{"red", "yellow", "blue"} {
+		d.NewWarnings = append(d.NewWarnings, Count{c, opened[c]})
+	}
+
+	// Demands by status (of projects led in the subtree, or raised by its units), and
+	// items late now.
+	demands := map[string]int64{}
+	// Items drive the join (an IN list of the subtree's projects would probe items once per
+	// project: 100,000 probes for a province).
+	itemIn := `(i.unit_id IN (` + sub + `) OR ip.unit_id IN (` + sub + `))`
+	itemArgs := append(append([]any{}, roots...), roots...)
+	if whole {
+		itemIn, itemArgs = "1=1", nil
+	}
+	if err := scanRows(ctx, r, `SELECT i.status, COUNT(*) FROM items i LEFT JOIN projects ip ON ip.id = i.project_id WHERE i.kind = ? AND `+itemIn+` GROUP BY i.status`,
+		append([]any{string(ding.DemandItem)}, itemArgs...), func(rows *sql.Rows) error {
+			var st string
+			var n int64
+			if err := rows.Scan(&st, &n); err != nil {
+				return err
+			}
+			demands[st] = n
+			return nil
+		}); err != nil {
+		return nil, err
+	}
+	keys := make([]string, 0, len(demands))
+	for k := range demands {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		d.Demands = append(d.Demands, Count{k, demands[k]})
+	}
+	today := ding.Today(db.Now())
+	if asOf, err := getAsOf(ctx, r); err == nil && !asOf.IsZero() {
+		today = asOf
+	}
+	if err := r.queryRow(ctx, `SELECT COUNT(*) FROM items i LEFT JOIN projects ip ON ip.id = i.project_id WHERE i.due IS NOT NULL AND i.due < ? AND `+itemIn,
+		append([]any{dateArg(today)}, itemArgs...)...).Scan(&d.OverdueItems); err != nil {
+		return nil, db.mapErr(err)
+	}
+	return d, nil
+}
+
+// scanRows runs a query and calls fn for each row.
+func scanRows(ctx context.Context, r reader, q string, args []any, fn func(*sql.Rows) error) error {
+	rows, err := r.query(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return r.db.mapErr(err)
+		}
+	}
+	return r.db.mapErr(rows.Err())
+}
