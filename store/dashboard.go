@@ -33,7 +33,7 @@ type Dashboard struct {
 
 	Categories []Category `json:"categories"` // all, manufacturing, high-tech, private, with YoY growth
 
-	Signed1, Signed10, Signed100 int64 `json:"-"`
+	Signed1, Signed10, Signed100 int64   `json:"-"`
 	Signed                       []Count `json:"signed"` // 亿元以上, 10亿元以上, 100亿元以上 signed this year to the month's end
 	Started                      int64   `json:"started"`
 	InStats                      int64   `json:"in_stats"`
