@@ -142,16 +142,48 @@ func (db *DB) DashboardFor(ctx context.Context, unitID int64, year, month int) (
 		return col + " IN (" + sub + ")", roots
 	}
 
+	// Each rollup is read once, per unit of the subtree, and summed here both into the
+	// totals and into the lines of the root's children (childOf maps a unit to the child
+	// whose subtree holds it).
+	childOf := map[int64]int64{}
+	lines := map[int64]*UnitLine{}
+	var order []int64
+	if err := scanRows(ctx, r, `SELECT u.id, u.name FROM units u WHERE u.parent_id IN `+in+` AND u.disabled = ? ORDER BY u.sort_order, u.id`,
+		append(append([]any{}, roots...), false), func(rows *sql.Rows) error {
+			l := &UnitLine{}
+			if err := rows.Scan(&l.UnitID, &l.UnitName); err != nil {
+				return err
+			}
+			lines[l.UnitID] = l
+			order = append(order, l.UnitID)
+			return nil
+		}); err != nil {
+		return nil, err
+	}
+	if err := scanRows(ctx, r, `SELECT c.descendant_id, c.ancestor_id FROM unit_closure c JOIN units u ON u.id = c.ancestor_id WHERE u.parent_id IN `+in,
+		roots, func(rows *sql.Rows) error {
+			var dsc, anc int64
+			if err := rows.Scan(&dsc, &anc); err != nil {
+				return err
+			}
+			childOf[dsc] = anc
+			return nil
+		}); err != nil {
+		return nil, err
+	}
+	line := func(unit int64) *UnitLine { return lines[childOf[unit]] }
+
 	// Projects by stage and tier.
 	stages := map[ding.Stage]*StageCount{}
 	tiers := map[ding.Tier]*TierCount{}
 	uc, ua := under("unit_id")
-	if err := scanRows(ctx, r, `SELECT stage, tier, SUM(n), SUM(investment) FROM rollup_projects WHERE `+uc+` GROUP BY stage, tier`, ua,
+	if err := scanRows(ctx, r, `SELECT unit_id, stage, tier, n, investment FROM rollup_projects WHERE `+uc, ua,
 		func(rows *sql.Rows) error {
+			var unit int64
 			var st ding.Stage
 			var tier int
 			var n, inv int64
-			if err := rows.Scan(&st, &tier, &n, &inv); err != nil {
+			if err := rows.Scan(&unit, &st, &tier, &n, &inv); err != nil {
 				return err
 			}
 			if stages[st] == nil {
@@ -167,6 +199,9 @@ func (db *DB) DashboardFor(ctx context.Context, unitID int64, year, month int) (
 			tiers[t].Investment += inv
 			d.Projects += n
 			d.Investment += inv
+			if l := line(unit); l != nil && st != ding.StageDropped {
+				l.Projects += n
+			}
 			return nil
 		}); err != nil {
 		return nil, err
@@ -186,23 +221,35 @@ func (db *DB) DashboardFor(ctx context.Context, unitID int64, year, month int) (
 		}
 	}
 
-	// This year's and last year's months to the month's end.
+	// This year's and last year's months to the month's end, per unit.
 	var cats [2][4]int64
 	args := append(append([]any{}, ua...), year-1, year, month)
-	if err := scanRows(ctx, r, `SELECT year, SUM(completed), SUM(manufacturing), SUM(high_tech), SUM(private), SUM(signed1), SUM(signed10), SUM(signed100),
-		SUM(started), SUM(in_stats), SUM(signed_in_stats) FROM rollup_months WHERE `+uc+` AND year IN (?, ?) AND month <= ? GROUP BY year`, args,
+	if err := scanRows(ctx, r, `SELECT unit_id, year, SUM(completed), SUM(manufacturing), SUM(high_tech), SUM(private), SUM(signed1), SUM(signed10),
+		SUM(signed100), SUM(started), SUM(in_stats), SUM(signed_in_stats) FROM rollup_months WHERE `+uc+` AND year IN (?, ?) AND month <= ?
+		GROUP BY unit_id, year`, args,
 		func(rows *sql.Rows) error {
+			var unit int64
 			var y int
 			var c [4]int64
 			var s1, s10, s100, st, is, sis int64
-			if err := rows.Scan(&y, &c[0], &c[1], &c[2], &c[3], &s1, &s10, &s100, &st, &is, &sis); err != nil {
+			if err := rows.Scan(&unit, &y, &c[0], &c[1], &c[2], &c[3], &s1, &s10, &s100, &st, &is, &sis); err != nil {
 				return err
 			}
+			k := 1
 			if y == year {
-				cats[0] = c
-				d.Signed1, d.Signed10, d.Signed100, d.Started, d.InStats, d.SignedInStats = s1, s10, s100, st, is, sis
-			} else {
-				cats[1] = c
+				k = 0
+				d.Signed1 += s1
+				d.Signed10 += s10
+				d.Signed100 += s100
+				d.Started += st
+				d.InStats += is
+				d.SignedInStats += sis
+				if l := line(unit); l != nil {
+					l.Completed += c[0]
+				}
+			}
+			for i := range c {
+				cats[k][i] += c[i]
 			}
 			return nil
 		}); err != nil {
@@ -215,48 +262,42 @@ func (db *DB) DashboardFor(ctx context.Context, unitID int64, year, month int) (
 	d.Completed = cats[0][0]
 	d.Signed = []Count{{"1", d.Signed1}, {"10", d.Signed10}, {"100", d.Signed100}}
 
-	// By child unit: the plan, completion and reds of each child's subtree.
-	lines := map[int64]*UnitLine{}
-	var order []int64
-	if err := scanRows(ctx, r, `SELECT u.id, u.name FROM units u WHERE u.parent_id IN `+in+` AND u.disabled = ? ORDER BY u.sort_order, u.id`,
-		append(append([]any{}, roots...), false), func(rows *sql.Rows) error {
-			l := &UnitLine{}
-			if err := rows.Scan(&l.UnitID, &l.UnitName); err != nil {
+	// Plans.
+	if err := scanRows(ctx, r, `SELECT unit_id, plan FROM rollup_years WHERE `+uc+` AND year = ?`, append(append([]any{}, ua...), year),
+		func(rows *sql.Rows) error {
+			var unit, plan int64
+			if err := rows.Scan(&unit, &plan); err != nil {
 				return err
 			}
-			lines[l.UnitID] = l
-			order = append(order, l.UnitID)
+			d.Plan += plan
+			if l := line(unit); l != nil {
+				l.Plan += plan
+			}
 			return nil
 		}); err != nil {
 		return nil, err
 	}
-	child := `SELECT c.ancestor_id, c.descendant_id FROM unit_closure c JOIN units u ON u.id = c.ancestor_id WHERE u.parent_id IN ` + in
-	for _, q := range []struct {
-		sql  string
-		args []any
-		add  func(l *UnitLine, v int64)
-	}{
-		{`SELECT k.ancestor_id, SUM(y.plan) FROM rollup_years y JOIN (` + child + `) k ON k.descendant_id = y.unit_id WHERE y.year = ? GROUP BY k.ancestor_id`,
-			append(append([]any{}, roots...), year), func(l *UnitLine, v int64) { l.Plan = v }},
-		{`SELECT k.ancestor_id, SUM(m.completed) FROM rollup_months m JOIN (` + child + `) k ON k.descendant_id = m.unit_id
-			WHERE m.year = ? AND m.month <= ? GROUP BY k.ancestor_id`, append(append([]any{}, roots...), year, month), func(l *UnitLine, v int64) { l.Completed = v }},
-		{`SELECT k.ancestor_id, SUM(p.n) FROM rollup_projects p JOIN (` + child + `) k ON k.descendant_id = p.unit_id WHERE p.stage <> ? GROUP BY k.ancestor_id`,
-			append(append([]any{}, roots...), string(ding.StageDropped)), func(l *UnitLine, v int64) { l.Projects = v }},
-		{`SELECT k.ancestor_id, SUM(c.n) FROM rollup_colours c JOIN (` + child + `) k ON k.descendant_id = c.unit_id WHERE c.colour = ? GROUP BY k.ancestor_id`,
-			append(append([]any{}, roots...), "red"), func(l *UnitLine, v int64) { l.Red = v }},
-	} {
-		if err := scanRows(ctx, r, q.sql, q.args, func(rows *sql.Rows) error {
-			var id, v int64
-			if err := rows.Scan(&id, &v); err != nil {
-				return err
-			}
-			if l := lines[id]; l != nil {
-				q.add(l, v)
-			}
-			return nil
-		}); err != nil {
-			return nil, err
+	d.Completion = ding.Completion(d.Completed, d.Plan, true, d.Plan > 0, true)
+	d.Gap = ding.ScheduleGap(d.Completion, d.Schedule)
+
+	// Warnings: colours now.
+	colours := map[string]int64{}
+	if err := scanRows(ctx, r, `SELECT unit_id, colour, n FROM rollup_colours WHERE `+uc, ua, func(rows *sql.Rows) error {
+		var unit, n int64
+		var c string
+		if err := rows.Scan(&unit, &c, &n); err != nil {
+			return err
 		}
+		colours[c] += n
+		if l := line(unit); l != nil && c == "red" {
+			l.Red += n
+		}
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	for _, c := range []string{"red", "yellow", "blue"} {
+		d.Colours = append(d.Colours, Count{c, colours[c]})
 	}
 	for _, id := range order {
 		l := lines[id]
@@ -267,30 +308,8 @@ func (db *DB) DashboardFor(ctx context.Context, unitID int64, year, month int) (
 		l.Gap = ding.ScheduleGap(l.Completion, d.Schedule)
 		d.Units = append(d.Units, *l)
 	}
-	// The plan of the whole subtree.
-	if err := r.queryRow(ctx, `SELECT COALESCE(SUM(plan), 0) FROM rollup_years WHERE `+uc+` AND year = ?`,
-		append(append([]any{}, ua...), year)...).Scan(&d.Plan); err != nil {
-		return nil, db.mapErr(err)
-	}
-	d.Completion = ding.Completion(d.Completed, d.Plan, true, d.Plan > 0, true)
-	d.Gap = ding.ScheduleGap(d.Completion, d.Schedule)
 
-	// Warnings: colours now, opened and cleared in the month.
-	colours := map[string]int64{}
-	if err := scanRows(ctx, r, `SELECT colour, SUM(n) FROM rollup_colours WHERE `+uc+` GROUP BY colour`, ua, func(rows *sql.Rows) error {
-		var c string
-		var n int64
-		if err := rows.Scan(&c, &n); err != nil {
-			return err
-		}
-		colours[c] = n
-		return nil
-	}); err != nil {
-		return nil, err
-	}
-	for _, c := range []string{"red", "yellow", "blue"} {
-		d.Colours = append(d.Colours, Count{c, colours[c]})
-	}
+	// Warnings opened and cleared in the month.
 	first := ding.Date{Year: year, Month: time.Month(month), Day: 1}
 	last := ding.SchemePeriod{Kind: ding.SchemeMonthly, Year: year, N: month}.End()
 	opened := map[string]int64{}
