@@ -80,6 +80,7 @@ var NotifyEvents = []string{
 	"commitment.due",      // a 对赌 clause fell due: confirm whether it was kept
 	"commitment.broken",   // a 对赌 clause was broken
 	"scheme.flag",         // a competition period was locked: its results and flag holders
+	"bulletin.published",  // the monthly bulletin (月度通报) was published
 	"exemption.requested", // an exemption awaits approval
 	"exemption.decided",   // an exemption was approved or refused
 }
