@@ -120,6 +120,9 @@ func (s *seeder) seedWarnings() error {
 		if _, err := s.db.RecomputeWarnings(s.ctx, ding.Date{}); err != nil {
 			return fmt.Errorf("demo: warnings on %s: %w", end, err)
 		}
+		if err := s.bulletin(m); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -61,6 +61,7 @@ func TestSeed(t *testing.T) {
 		t.Run("generated password", func(t *testing.T) { checkGeneratedPassword(t, db, res) })
 		t.Run("projects", func(t *testing.T) { prints[t.Name()] = checkProjects(t, db, res) })
 		t.Run("demands, meetings, commitments", func(t *testing.T) { checkItems(t, db) })
+		t.Run("bulletins", func(t *testing.T) { checkBulletins(t, db, res) })
 		t.Run("targets, competitions, contest", func(t *testing.T) { checkTargets(t, db, res) })
 
 		units := allUnits(t, db)
