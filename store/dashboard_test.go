@@ -112,3 +112,31 @@ func TestScreenTokens(t *testing.T) {
 		}
 	})
 }
+
+// TestYearStatistics: the months of a year and of the year before, from the records.
+func TestYearStatistics(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := mkProjects(t, db)
+		office := userCtx(f.office)
+		pid := f.p.ID
+		if _, err := db.TransitionProject(office, pid, ding.StageStarted, day(2024, 2, 1), ""); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SavePlan(office, evenPlan(pid, 2024, 100)); err != nil {
+			t.Fatal(err)
+		}
+		submit(t, db, userCtx(f.liA), pid, "2024-02", 100)
+		submit(t, db, userCtx(f.liA), pid, "2024-04", 50)
+		s, err := db.YearStatistics(office, 0, 2024)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Plan != 1200*10_000 || s.Months[1].Completed != 100*10_000 || s.Months[3].Completed != 50*10_000 || s.Months[0].Signed1 != 1 ||
+			s.Months[1].Started != 1 || s.ToMonth(s.Months, 4).Completed != 150*10_000 || s.ToMonth(s.Last, 12).Completed != 0 {
+			t.Fatalf("stats %+v", s)
+		}
+		if _, err := db.YearStatistics(userCtx(f.liB), f.townA.ID, 2024); ding.ErrorCode(err) != ding.ENOTFOUND {
+			t.Fatalf("town B reads town A: %v", err)
+		}
+	})
+}
