@@ -1,16 +1,9 @@
-// Package chart draws ding's charts as SVG on the server: pure functions from plain values
-// to SVG bytes, with no script, no external style and no randomness, so the same figures
-// always give the same bytes (pages can be cached, tests can compare).
-//
-// Charts are meant to be read on a laptop, on a projector and on a black-and-white print:
-// series differ by pattern and grey level as well as by colour (an orange/blue pair that
-// colour-blind readers tell apart), every bar and point carries a <title> tooltip, and
-// all text is escaped.
 package chart
 
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -36,6 +29,50 @@ type Bars struct {
 	Empty      string   // message when every amount is zero; default 暂无数据
 	Width      int      // default 960
 	Height     int      // default 360
+	// Format shows a value; default ding.Wan, for amounts in yuan shown in 万 (so with
+	// Unit 万元). With a Format, such as Integer for counts, the axes step by the finest
+	// 1, 2 or 5 × 10ⁿ whose labels Format tells apart.
+	Format func(int64) string
+	Dark   bool // light on dark, for the wall screen
+}
+
+// barsLook is the colours of a Bars chart, on a light or a dark ground.
+type barsLook struct {
+	bg, title, axis, cat, base, zero, grid, empty string
+	fills, strokes, lines                         []string
+}
+
+var (
+	barsLight = barsLook{bg: "#ffffff", title: "#1f2937", axis: "#4b5563", cat: "#374151", base: "#374151", zero: "#9ca3af", grid: "#e5e7eb", empty: "#6b7280",
+		fills: barFills, strokes: barStrokes, lines: lineColors}
+	barsDark = barsLook{bg: darkTheme.bg, title: "#f9fafb", axis: "#cbd5e1", cat: "#e5e7eb", base: "#94a3b8", zero: "#64748b", grid: "#334155", empty: "#cbd5e1",
+		fills:   []string{"hatch", "#56B4E9", "#BBBBBB", "cross"},
+		strokes: []string{"#E69F00", "#56B4E9", "#BBBBBB", "#dddddd"},
+		lines:   []string{"#E69F00", "#56B4E9", "#BBBBBB"}}
+)
+
+func (c Bars) look() *barsLook {
+	if c.Dark {
+		return &barsDark
+	}
+	return &barsLight
+}
+
+// format shows v with c.Format, by default in 万.
+func (c Bars) format(v int64) string {
+	if c.Format != nil {
+		return c.Format(v)
+	}
+	return ding.Wan(v)
+}
+
+// scale is the top and step of an axis for values up to m.
+func (c Bars) scale(m int64) (top, step int64) {
+	if c.Format == nil {
+		return niceScale(m)
+	}
+	s := niceRange(0, m, c.Format)
+	return s.hi, s.step
 }
 
 // The looks of the series, by index. Bar 0 is hatched orange on white (a light, patterned
@@ -59,21 +96,22 @@ func (c Bars) SVG() []byte {
 	if h <= 0 {
 		h = 360
 	}
+	lk := c.look()
 	var b bytes.Buffer
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="%d" height="%d" role="img" aria-label="%s" font-family="%s" font-size="13">`,
 		w, h, w, h, esc(c.Title), esc(fontFamily))
 	b.WriteString("\n")
 	fmt.Fprintf(&b, "<title>%s</title>\n", esc(c.Title))
-	fmt.Fprintf(&b, `<rect x="0" y="0" width="%d" height="%d" fill="#ffffff"/>`+"\n", w, h)
+	fmt.Fprintf(&b, `<rect x="0" y="0" width="%d" height="%d" fill="%s"/>`+"\n", w, h, lk.bg)
 	if c.Title != "" {
-		fmt.Fprintf(&b, `<text x="12" y="22" font-size="15" font-weight="bold" fill="#1f2937">%s</text>`+"\n", esc(c.Title))
+		fmt.Fprintf(&b, `<text x="12" y="22" font-size="15" font-weight="bold" fill="%s">%s</text>`+"\n", lk.title, esc(c.Title))
 	}
 	if c.empty() {
 		msg := c.Empty
 		if msg == "" {
 			msg = "暂无数据"
 		}
-		fmt.Fprintf(&b, `<text class="empty" x="%d" y="%d" text-anchor="middle" font-size="16" fill="#6b7280">%s</text>`+"\n", w/2, h/2, esc(msg))
+		fmt.Fprintf(&b, `<text class="empty" x="%d" y="%d" text-anchor="middle" font-size="16" fill="%s">%s</text>`+"\n", w/2, h/2, lk.empty, esc(msg))
 		b.WriteString("</svg>\n")
 		return b.Bytes()
 	}
@@ -88,24 +126,24 @@ func (c Bars) SVG() []byte {
 	pw, ph := float64(w)-left-right, float64(h)-top-bottom
 	x0, y0 := left, top+ph // origin: bottom left of the plot
 
-	barTop, barStep := niceScale(maxOf(c.Bars))
-	lineTop, lineStep := niceScale(maxOf(c.Lines))
+	barTop, barStep := c.scale(maxOf(c.Bars))
+	lineTop, lineStep := c.scale(maxOf(c.Lines))
 
 	// Grid and left axis.
-	b.WriteString(`<g class="axis axis-left" fill="#4b5563" font-size="12" text-anchor="end">` + "\n")
+	fmt.Fprintf(&b, `<g class="axis axis-left" fill="%s" font-size="12" text-anchor="end">`+"\n", lk.axis)
 	for v := int64(0); v <= barTop; v += barStep {
 		y := y0 - ph*float64(v)/float64(barTop)
 		fmt.Fprintf(&b, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="1"/>`,
-			num(x0), num(y), num(x0+pw), num(y), gridColor(v))
-		fmt.Fprintf(&b, `<text x="%s" y="%s">%s</text>`+"\n", num(x0-8), num(y+4), esc(ding.Wan(v)))
+			num(x0), num(y), num(x0+pw), num(y), lk.gridColor(v))
+		fmt.Fprintf(&b, `<text x="%s" y="%s">%s</text>`+"\n", num(x0-8), num(y+4), esc(c.format(v)))
 	}
 	fmt.Fprintf(&b, `<text x="%s" y="%s" text-anchor="start">%s</text>`+"\n", num(8), num(top-10), esc(c.Unit))
 	b.WriteString("</g>\n")
 	if len(c.Lines) > 0 {
-		b.WriteString(`<g class="axis axis-right" fill="#4b5563" font-size="12" text-anchor="start">` + "\n")
+		fmt.Fprintf(&b, `<g class="axis axis-right" fill="%s" font-size="12" text-anchor="start">`+"\n", lk.axis)
 		for v := int64(0); v <= lineTop; v += lineStep {
 			y := y0 - ph*float64(v)/float64(lineTop)
-			fmt.Fprintf(&b, `<text x="%s" y="%s">%s</text>`+"\n", num(x0+pw+8), num(y+4), esc(ding.Wan(v)))
+			fmt.Fprintf(&b, `<text x="%s" y="%s">%s</text>`+"\n", num(x0+pw+8), num(y+4), esc(c.format(v)))
 		}
 		fmt.Fprintf(&b, `<text x="%s" y="%s" text-anchor="end">%s</text>`+"\n", num(float64(w)-8), num(top-10), esc(c.Unit))
 		b.WriteString("</g>\n")
@@ -124,19 +162,19 @@ func (c Bars) SVG() []byte {
 			bh := ph * float64(max(v, 0)) / float64(barTop)
 			x := gx + gw*0.14 + bw*float64(j)
 			fmt.Fprintf(&b, `<rect class="bar bar-%d" x="%s" y="%s" width="%s" height="%s" fill="%s" stroke="%s" stroke-width="1"><title>%s</title></rect>`+"\n",
-				j, num(x), num(y0-bh), num(bw), num(bh), c.fill(j), barStrokes[j%len(barStrokes)],
-				esc(cat+" "+s.Name+" "+ding.Wan(v)+" "+c.Unit))
+				j, num(x), num(y0-bh), num(bw), num(bh), c.fill(j), lk.strokes[j%len(lk.strokes)],
+				esc(cat+" "+s.Name+" "+c.format(v)+" "+c.Unit))
 		}
-		fmt.Fprintf(&b, `<text x="%s" y="%s" text-anchor="middle" fill="#374151" font-size="12">%s</text>`+"\n",
-			num(gx+gw/2), num(y0+20), esc(cat))
+		fmt.Fprintf(&b, `<text x="%s" y="%s" text-anchor="middle" fill="%s" font-size="12">%s</text>`+"\n",
+			num(gx+gw/2), num(y0+20), lk.cat, esc(cat))
 		b.WriteString("</g>\n")
 	}
-	fmt.Fprintf(&b, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="#374151" stroke-width="1.5"/>`+"\n", num(x0), num(y0), num(x0+pw), num(y0))
+	fmt.Fprintf(&b, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="1.5"/>`+"\n", num(x0), num(y0), num(x0+pw), num(y0), lk.base)
 
 	// Lines on the right-hand axis. A line with fewer values than categories stops early
 	// (a running total ends at the last month reported).
 	for j, s := range c.Lines {
-		color := lineColors[j%len(lineColors)]
+		color := lk.lines[j%len(lk.lines)]
 		var pts []string
 		for i := range c.Categories[:min(len(s.Values), n)] {
 			y := y0 - ph*float64(max(valueAt(s, i), 0))/float64(lineTop)
@@ -153,7 +191,7 @@ func (c Bars) SVG() []byte {
 		fmt.Fprintf(&b, `<polyline points="%s" fill="none" stroke="%s" stroke-width="2.5"%s/>`+"\n", strings.Join(pts, " "), color, dash)
 		for i, cat := range c.Categories[:len(pts)] {
 			x, y, _ := strings.Cut(pts[i], ",")
-			fmt.Fprintf(&b, "%s<title>%s</title></%s>\n", marker(j, x, y, color), esc(cat+" "+s.Name+" "+ding.Wan(valueAt(s, i))+" "+c.Unit), markerTag(j))
+			fmt.Fprintf(&b, "%s<title>%s</title></%s>\n", marker(j, x, y, color, lk.bg), esc(cat+" "+s.Name+" "+c.format(valueAt(s, i))+" "+c.Unit), markerTag(j))
 		}
 		b.WriteString("</g>\n")
 	}
@@ -181,16 +219,18 @@ func (c Bars) empty() bool {
 
 // defs writes the fill patterns: diagonal hatching and cross-hatching.
 func (c Bars) defs(b *bytes.Buffer) {
+	lk := c.look()
 	fmt.Fprintf(b, `<defs><pattern id="%s" patternUnits="userSpaceOnUse" width="6" height="6" patternTransform="rotate(45)">`+
-		`<rect width="6" height="6" fill="#ffffff"/><line x1="0" y1="0" x2="0" y2="6" stroke="%s" stroke-width="3"/></pattern>`,
-		esc(c.ID+"hatch"), barStrokes[0])
+		`<rect width="6" height="6" fill="%s"/><line x1="0" y1="0" x2="0" y2="6" stroke="%s" stroke-width="3"/></pattern>`,
+		esc(c.ID+"hatch"), lk.bg, lk.strokes[0])
 	fmt.Fprintf(b, `<pattern id="%s" patternUnits="userSpaceOnUse" width="6" height="6">`+
-		`<rect width="6" height="6" fill="#ffffff"/><path d="M0 0L6 6M6 0L0 6" stroke="%s" stroke-width="1"/></pattern></defs>`+"\n",
-		esc(c.ID+"cross"), barStrokes[3])
+		`<rect width="6" height="6" fill="%s"/><path d="M0 0L6 6M6 0L0 6" stroke="%s" stroke-width="1"/></pattern></defs>`+"\n",
+		esc(c.ID+"cross"), lk.bg, lk.strokes[3])
 }
 
 func (c Bars) fill(j int) string {
-	f := barFills[j%len(barFills)]
+	fills := c.look().fills
+	f := fills[j%len(fills)]
 	if f == "hatch" || f == "cross" {
 		return "url(#" + esc(c.ID+f) + ")"
 	}
@@ -199,21 +239,22 @@ func (c Bars) fill(j int) string {
 
 // legend writes one entry per series, right-aligned at x above the plot.
 func (c Bars) legend(b *bytes.Buffer, right, top float64) {
+	lk := c.look()
 	type entry struct {
 		swatch string
 		name   string
 	}
 	var es []entry
 	for j, s := range c.Bars {
-		es = append(es, entry{fmt.Sprintf(`<rect x="0" y="-10" width="18" height="12" fill="%s" stroke="%s" stroke-width="1"/>`, c.fill(j), barStrokes[j%len(barStrokes)]), s.Name})
+		es = append(es, entry{fmt.Sprintf(`<rect x="0" y="-10" width="18" height="12" fill="%s" stroke="%s" stroke-width="1"/>`, c.fill(j), lk.strokes[j%len(lk.strokes)]), s.Name})
 	}
 	for j, s := range c.Lines {
-		color := lineColors[j%len(lineColors)]
+		color := lk.lines[j%len(lk.lines)]
 		dash := ""
 		if d := lineDashes[j%len(lineDashes)]; d != "" {
 			dash = ` stroke-dasharray="` + d + `"`
 		}
-		es = append(es, entry{fmt.Sprintf(`<line x1="0" y1="-4" x2="22" y2="-4" stroke="%s" stroke-width="2.5"%s/>%s</%s>`, color, dash, marker(j, "11", "-4", color), markerTag(j)), s.Name})
+		es = append(es, entry{fmt.Sprintf(`<line x1="0" y1="-4" x2="22" y2="-4" stroke="%s" stroke-width="2.5"%s/>%s</%s>`, color, dash, marker(j, "11", "-4", color, lk.bg), markerTag(j)), s.Name})
 	}
 	// Width of an entry: swatch, gap, and the name (CJK characters are about one em).
 	widths := make([]float64, len(es))
@@ -223,7 +264,7 @@ func (c Bars) legend(b *bytes.Buffer, right, top float64) {
 		total += widths[i]
 	}
 	x := right - total
-	fmt.Fprintf(b, `<g class="legend" fill="#1f2937" font-size="13">`+"\n")
+	fmt.Fprintf(b, `<g class="legend" fill="%s" font-size="13">`+"\n", lk.title)
 	for i, e := range es {
 		fmt.Fprintf(b, `<g transform="translate(%s %s)">%s<text x="28" y="0">%s</text></g>`+"\n", num(x), num(top-20), e.swatch, esc(e.name))
 		x += widths[i]
@@ -232,12 +273,12 @@ func (c Bars) legend(b *bytes.Buffer, right, top float64) {
 }
 
 // marker is the opening tag of a line's point marker: circles, squares, then diamonds.
-func marker(j int, x, y, color string) string {
+func marker(j int, x, y, color, bg string) string {
 	switch j % 3 {
 	case 0:
-		return fmt.Sprintf(`<rect class="point" x="%s" y="%s" width="8" height="8" transform="translate(-4 -4)" fill="#ffffff" stroke="%s" stroke-width="2">`, x, y, color)
+		return fmt.Sprintf(`<rect class="point" x="%s" y="%s" width="8" height="8" transform="translate(-4 -4)" fill="%s" stroke="%s" stroke-width="2">`, x, y, bg, color)
 	case 1:
-		return fmt.Sprintf(`<circle class="point" cx="%s" cy="%s" r="4.5" fill="%s" stroke="#ffffff" stroke-width="1">`, x, y, color)
+		return fmt.Sprintf(`<circle class="point" cx="%s" cy="%s" r="4.5" fill="%s" stroke="%s" stroke-width="1">`, x, y, color, bg)
 	}
 	return fmt.Sprintf(`<rect class="point" x="%s" y="%s" width="7" height="7" transform="rotate(45 %s %s) translate(-3.5 -3.5)" fill="%s">`, x, y, x, y, color)
 }
@@ -262,11 +303,11 @@ func textWidth(s string, size float64) float64 {
 	return w
 }
 
-func gridColor(v int64) string {
+func (lk *barsLook) gridColor(v int64) string {
 	if v == 0 {
-		return "#9ca3af"
+		return lk.zero
 	}
-	return "#e5e7eb"
+	return lk.grid
 }
 
 func valueAt(s Series, i int) int64 {
@@ -303,8 +344,14 @@ func niceScale(m int64) (top, step int64) {
 	}
 }
 
-// num formats a coordinate with one decimal, the same way on every machine.
-func num(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) }
+// num formats a coordinate with one decimal, the same way on every machine, and never as
+// NaN or Inf.
+func num(f float64) string {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return "0"
+	}
+	return strconv.FormatFloat(f, 'f', 1, 64)
+}
 
 var escaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&#39;")
 

@@ -1,0 +1,116 @@
+package chart
+
+import (
+	"strings"
+	"testing"
+)
+
+func rankSample() RankBars {
+	return RankBars{
+		ID: "rk", Title: "2024年第二季度 项目推进擂台赛 得分排名", Unit: "分", Format: Scaled(2, 2),
+		Items: []RankItem{
+			{Label: "衢江区", Value: 9650, Highlight: true}, {Label: "柯城区", Value: 9420, Highlight: true},
+			{Label: "江山市", Value: 9100}, {Label: "龙游县", Value: 8875}, {Label: "常山县", Value: 8120}, {Label: "开化县", Value: 7705},
+			{Label: "智造新城", Value: 7050},
+		},
+		Ref:            &Ref{Label: "平均", Value: 8560},
+		HighlightLabel: "红旗单位",
+	}
+}
+
+func TestRankBars(t *testing.T) {
+	svg := rankSample().SVG()
+	sample(t, "rank", svg)
+	root := check(t, svg)
+	if n := len(root.classed("g", "rank-bar")); n != 7 {
+		t.Errorf("%d bars", n)
+	}
+	if n := len(root.find("g", "class", "rank-bar highlight")); n != 2 {
+		t.Errorf("%d highlighted bars", n)
+	}
+	for _, want := range []string{"1. 衢江区", "7. 智造新城", "96.5", "77.05", "单位：分", "平均 85.6 分", "红旗单位"} {
+		if !hasText(root, want) {
+			t.Errorf("no text %q in %q", want, texts(root))
+		}
+	}
+	for _, want := range []string{"1. 衢江区 · 96.5 分", "平均 · 85.6 分"} {
+		if !hasTitle(root, want) {
+			t.Errorf("no tooltip %q", want)
+		}
+	}
+	if !strings.Contains(string(svg), `fill="url(#rk-p3)"`) {
+		t.Errorf("highlighted bars are not patterned")
+	}
+	// Geometry: the scale runs 0 … 100; 96.5 is 96.5% of the way, and so is its bar.
+	g := root.find("g", "class", "axis axis-value")[0]
+	ls := g.find("line")
+	x0, x1 := ls[0].num(t, "x1"), ls[len(ls)-1].num(t, "x1")
+	if g.find("text")[len(ls)-1].text != "100" {
+		t.Fatalf("scale %q", texts(g))
+	}
+	bar := root.classed("rect", "bar")[0]
+	if !near(bar.num(t, "x"), x0) || !near(bar.num(t, "width"), (x1-x0)*0.965) {
+		t.Errorf("bar x %v width %v; plot %v … %v", bar.num(t, "x"), bar.num(t, "width"), x0, x1)
+	}
+	ref := root.find("g", "class", "ref")[0].find("line")[1]
+	if !near(ref.num(t, "x1"), x0+(x1-x0)*0.856) {
+		t.Errorf("reference at %v", ref.num(t, "x1"))
+	}
+	// Ranks as given.
+	c := rankSample()
+	c.Items[2].Rank, c.Items[3].Rank = 3, 3
+	c.NoRank = false
+	if root := check(t, c.SVG()); !hasText(root, "3. 龙游县") {
+		t.Errorf("tied rank not shown")
+	}
+	c.NoRank = true
+	if root := check(t, c.SVG()); !hasText(root, "衢江区") {
+		t.Errorf("NoRank still numbers")
+	}
+}
+
+func TestRankBarsBadInput(t *testing.T) {
+	var many []RankItem
+	for i := range 80 {
+		many = append(many, RankItem{Label: "乡镇" + Integer(int64(i)), Value: int64(1000 - i*11), Highlight: i == 40})
+	}
+	for name, c := range map[string]RankBars{
+		"empty":       {Title: "空"},
+		"one value":   {Items: []RankItem{{Label: "a", Value: 3}}},
+		"all zeros":   {Items: []RankItem{{Label: "a"}, {Label: "b"}}, Unit: "个"},
+		"negative":    {Title: "增速", Unit: "%", Format: Scaled(1, 1), Items: []RankItem{{Label: "a", Value: 123}, {Label: "b", Value: -45}, {Label: "c", Value: -250}}, Ref: &Ref{"全市", 20}},
+		"long labels": {Title: longName + longName, Items: []RankItem{{Label: longName + longName, Value: 5}, {Label: "短", Value: 1}}},
+		"many":        {Items: many, Dark: true, Title: "八十个乡镇", Ref: &Ref{"目标", 900}, HighlightLabel: "本单位"},
+		"xss":         {ID: `x"><g`, Title: xss, Unit: xss, Items: []RankItem{{Label: xss, Value: 1, Highlight: true}}, Ref: &Ref{xss, 1}, HighlightLabel: xss},
+		"huge":        {Items: []RankItem{{Label: "a", Value: 1<<63 - 1}, {Label: "b", Value: -1 << 63}}},
+		"ref outside": {Items: []RankItem{{Label: "a", Value: 10}}, Ref: &Ref{"目标", 50}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			svg := c.SVG()
+			sample(t, "rank-"+strings.ReplaceAll(name, " ", "-"), svg)
+			root := check(t, svg)
+			if empty := hasText(root, "暂无数据"); empty != (name == "empty") {
+				t.Errorf("empty message: %v", empty)
+			}
+		})
+	}
+	root := check(t, RankBars{Items: []RankItem{{Label: "a", Value: 10}, {Label: "b", Value: -10}}}.SVG())
+	bars := root.classed("rect", "bar")
+	if !near(bars[0].num(t, "x"), bars[1].num(t, "x")+bars[1].num(t, "width")) || !near(bars[0].num(t, "width"), bars[1].num(t, "width")) {
+		t.Errorf("+10 and -10 are not mirrored about zero")
+	}
+	root = check(t, RankBars{Items: []RankItem{{Label: longName + longName, Value: 5}}}.SVG())
+	if !hasTitle(root, "1. "+longName+longName) || hasText(root, "1. "+longName+longName) {
+		t.Errorf("long label not cut")
+	}
+	if h := check(t, RankBars{Items: many}.SVG()).num(t, "height"); h < 80*28 {
+		t.Errorf("height %v for 80 rows", h)
+	}
+}
+
+func BenchmarkRankBars(b *testing.B) {
+	c := rankSample()
+	for b.Loop() {
+		c.SVG()
+	}
+}
