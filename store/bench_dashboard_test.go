@@ -50,3 +50,22 @@ func BenchmarkDashboard(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkBulletin: building a month's bulletin on the generated province after the
+// warnings' first pass (most projects warned), for a city's office (~10,000 projects) and
+// for the whole province:
+//
+//	DING_BENCH_BIG=1 go test -run XXX -bench Bulletin -benchtime 5x -timeout 60m ./store
+func BenchmarkBulletin(b *testing.B) {
+	for _, e := range bigEngines(b) {
+		b.Run(e, func(b *testing.B) {
+			x, _ := warnBig(b, e)
+			b.Run("city", func(b *testing.B) {
+				loopMedian(b, func() error { _, err := x.db.BuildBulletin(x.office, x.city, 2024, 6); return err })
+			})
+			b.Run("province", func(b *testing.B) {
+				loopMedian(b, func() error { _, err := x.db.BuildBulletin(x.admin, 0, 2024, 6); return err })
+			})
+		})
+	}
+}

@@ -79,7 +79,8 @@ var projectSortCols = []struct {
 
 // parseProjectFilter reads the project list's filter from a URL query (the list page and
 // its exports share it): stage (repeated), tier, unit, location, chain, industry,
-// manufacturing/high_tech/private ("1" yes, "0" no), leader, year, q, sort, desc ("1").
+// manufacturing/high_tech/private ("1" yes, "0" no), leader, year, q, sort, desc ("1"),
+// lead_unit, signed_from/to, started_from/to, in_stats_from/to, min_investment, colour.
 // Values that make no sense in a hand-made URL are ignored rather than refused.
 func parseProjectFilter(q url.Values, thisYear int) ding.ProjectFilter {
 	f := ding.ProjectFilter{Year: thisYear, Query: strings.TrimSpace(q.Get("q"))}
@@ -109,6 +110,25 @@ func parseProjectFilter(q url.Values, thisYear int) ding.ProjectFilter {
 	f.Manufacturing, f.HighTech, f.Private = triState(q.Get("manufacturing")), triState(q.Get("high_tech")), triState(q.Get("private"))
 	if y, err := strconv.Atoi(q.Get("year")); err == nil && y >= 2000 && y <= 2100 {
 		f.Year = y
+	}
+	// The dashboard's links (page_dashboard.go): lead unit, dated ranges (YYYY-MM-DD),
+	// minimum total investment in 万元 like the forms, warning colour.
+	f.LeadUnitID = posInt("lead_unit")
+	date := func(name string) ding.Date {
+		d, err := ding.ParseDate(strings.TrimSpace(q.Get(name)))
+		if err != nil {
+			return ding.Date{}
+		}
+		return d
+	}
+	f.SignedFrom, f.SignedTo = date("signed_from"), date("signed_to")
+	f.StartedFrom, f.StartedTo = date("started_from"), date("started_to")
+	f.InStatsFrom, f.InStatsTo = date("in_stats_from"), date("in_stats_to")
+	if n, err := parseWan("min_investment", q.Get("min_investment")); err == nil {
+		f.MinInvestment = n
+	}
+	if c := q.Get("colour"); c == "red" || c == "yellow" || c == "blue" {
+		f.Colour = c
 	}
 	for _, c := range projectSortCols {
 		if c.Key == q.Get("sort") {

@@ -20,6 +20,10 @@ func (s *Server) pageRoutes() {
 	s.indicatorPageRoutes() // page_indicators.go: indicators, targets and actuals, figures, import
 	s.schemePageRoutes()    // page_schemes.go: competition schemes, results, adjustments, flags, the honour board
 	s.contestPageRoutes()   // page_contests.go: the 擂台赛 project-planning contest
+	s.screenRoutes()        // page_screen.go: the wall screen and its tokens
+	s.dashboardRoutes()     // page_dashboard.go, api_dashboard.go
+	s.bulletinRoutes()      // page_bulletins.go, api_bulletins.go: the monthly bulletin
+	s.statisticsRoutes()    // page_statistics.go: the year's statistics
 }
 
 // apiRoutes registers the JSON API under /api/v1 (api.go and api_*.go).

@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"ding"
+	"ding/auth"
 	"ding/store"
 )
 
@@ -140,11 +141,32 @@ func TestScreenshots(t *testing.T) {
 			pages = append(pages, "/schemes/"+strconv.FormatInt(ss[0].ID, 10)+"/periods/2024-Q4")
 		}
 	}
+	// Dashboards, the statistics page and the monthly bulletins (issue 7).
+	pages = append(pages, "/dashboard", "/dashboard?month=6", "/statistics", "/bulletins", "/settings/screens")
+	if bs, err := m.DB.FindBulletins(sysCtx, store.BulletinFilter{Year: 2024, Month: 6}); err == nil && len(bs) > 0 {
+		id := strconv.FormatInt(bs[0].ID, 10)
+		pages = append(pages, "/bulletins/"+id, "/bulletins/"+id+"/print", "/bulletins/"+id+"/diff")
+	}
+	if bs, err := m.DB.FindBulletins(sysCtx, store.BulletinFilter{Year: 2024, Month: 12}); err == nil && len(bs) > 0 {
+		pages = append(pages, "/bulletins/"+strconv.FormatInt(bs[0].ID, 10))
+	}
 	if cs, err := m.DB.FindContests(sysCtx, store.ContestFilter{}); err == nil {
 		for _, c := range cs {
 			pages = append(pages, "/contests/"+strconv.FormatInt(c.ID, 10))
 		}
 	}
+	// The wall screen, opened with a screen token (no session needed).
+	secret := "screenshot-secret-0123456789abcdef"
+	district, _, err := m.DB.FindUnits(sysCtx, ding.UnitFilter{Query: "衢江区", Kind: ding.UnitDistrict, Limit: 1})
+	if err != nil || len(district) == 0 {
+		t.Fatalf("district: %v", err)
+	}
+	officeCtx := ding.WithActor(context.Background(), &ding.Actor{Username: "shots", UnitID: district[0].ID, Role: ding.RoleOffice, Scope: ding.ScopeUnitTree})
+	if err := m.DB.CreateScreenToken(officeCtx, &store.ScreenToken{Name: "截图", Prefix: secret[:6]}, auth.HashSecret(secret)); err != nil {
+		t.Fatal(err)
+	}
+	p.do(chromedp.Navigate(base+"/screen/"+secret), chromedp.WaitVisible(css(`body`)))
+	shoot("screen-1920.png", 1920, 1080)
 	for _, path := range pages {
 		p.do(chromedp.Navigate(base+path), chromedp.WaitVisible(css(`main`)))
 		name := strings.Trim(strings.NewReplacer("/", "-", "?", "-", "&", "-", "=", "").Replace(path), "-")
