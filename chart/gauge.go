@@ -190,15 +190,23 @@ func (g *gauge) semicircle(b *bytes.Buffer) {
 		x1, y1 := pt(R+6, g.Schedule)
 		label := g.schedLabel + " " + percent(g.Schedule)
 		anchor := "middle"
+		lw := textWidth(label, 12)
+		tx, ty := mx, my+4
 		switch {
 		case mx < cx-R*0.3:
 			anchor = "end"
+			if tx-lw < 2 { // no room on the left: under the marker, from the edge
+				anchor, tx, ty = "start", 2, my+18
+			}
 		case mx > cx+R*0.3:
 			anchor = "start"
+			if tx+lw > float64(f.w)-2 { // no room on the right: under the marker, to the edge
+				anchor, tx, ty = "end", float64(f.w)-2, my+18
+			}
 		}
 		fmt.Fprintf(b, `<g class="schedule"><title>%s</title><line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="6" stroke-linecap="round"/><line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="3" stroke-linecap="round"/><text x="%s" y="%s" text-anchor="%s" font-size="12" font-weight="bold" fill="%s">%s</text></g>`+"\n",
 			esc(label), num(x0), num(y0), num(x1), num(y1), f.th.bg, num(x0), num(y0), num(x1), num(y1), f.th.ref,
-			num(mx), num(my+4), anchor, f.th.ref, esc(label))
+			num(tx), num(ty), anchor, f.th.ref, esc(label))
 	}
 	// The value in the middle, the sentence under it.
 	v := percent(g.Value)

@@ -60,7 +60,7 @@ var _ = addUI(map[string][2]string{
 	"dashui.cat.private":       {"民间投资", "Private"},
 	"dashui.this_year_yi":      {"本年至当月（亿元）", "This year to date (100 m yuan)"},
 	"dashui.last_year_yi":      {"上年同期（亿元）", "Same period last year"},
-	"dashui.growth":            {"同比增长（百分点）", "Growth (pp)"},
+	"dashui.growth":            {"同比增长", "Growth"},
 	"dashui.empty":             {"暂无数据", "No data"},
 	"dashui.note":              {"项目按牵头单位计入；每个数字都可点开查看对应记录。", "Projects count under their lead unit; every figure opens the records behind it."},
 })

@@ -34,7 +34,7 @@ var _ = addUI(map[string][2]string{
 	"screenui.cat_private":       {"民间投资", "Private investment"},
 	"screenui.red_list":          {"红色预警项目", "Red list"},
 	"screenui.red_none":          {"暂无红色预警项目", "No project is on the red list"},
-	"screenui.total":             {"共 %d 个", "%d in all"},
+	"screenui.total":             {"共 %d 条预警", "%d warnings in all"},
 	"screenui.decisions":         {"近期拍板事项", "Recent decisions"},
 	"screenui.decisions_none":    {"近期没有拍板事项", "No recent decisions"},
 	"screenui.on_site":           {"现场拍板", "on site"},

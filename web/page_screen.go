@@ -271,11 +271,18 @@ func (s *Server) screenDataJSON(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, d)
 }
 
-// yi shows yuan as 亿元 with two decimals.
+// yi shows yuan as 亿元 with two decimals (none from 1,000亿 on, to fit a figure's box).
 func yi(yuan int64) string {
 	neg := yuan < 0
 	if neg {
 		yuan = -yuan
+	}
+	if yuan >= 1000*ding.Yi {
+		s := strconv.FormatInt((yuan+ding.Yi/2)/ding.Yi, 10)
+		if neg {
+			s = "-" + s
+		}
+		return s
 	}
 	cents := (yuan + 500000) / 1000000 // hundredths of 亿
 	s := strconv.FormatInt(cents/100, 10) + "." + strconv.FormatInt(100+cents%100, 10)[1:]
@@ -294,7 +301,11 @@ func (s *Server) loadScreen(ctx context.Context, lang string) (*screenData, erro
 		return i18n.T(lang, k, args...)
 	}
 	now := s.db.Now()
-	today := ding.Today(now)
+	// The warnings' day: today, or the demo's as-of date.
+	today, err := s.db.WarningToday(ctx)
+	if err != nil {
+		return nil, err
+	}
 	dash, err := s.db.DashboardFor(ctx, 0, today.Year, int(today.Month))
 	if err != nil {
 		return nil, err
