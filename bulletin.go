@@ -63,6 +63,8 @@ type BulletinData struct {
 	WarningsTotal int               `json:"warnings_total"`
 	Opened        []BulletinEvent   `json:"opened"` // warned for the first time this month
 	Cleared       []BulletinEvent   `json:"cleared"`
+	OpenedTotal   int64             `json:"opened_total"`  // all of them (the lists are capped)
+	ClearedTotal  int64             `json:"cleared_total"` // all of them
 
 	Decided []BulletinItem `json:"decided"` // demands decided this month
 	Closed  []BulletinItem `json:"closed"`  // demands and action items closed this month
@@ -221,7 +223,7 @@ func (d *BulletinData) Summary(area string, year, month int) []string {
 	}
 	if d.Red+d.Yellow+d.Blue > 0 {
 		out = append(out, fmt.Sprintf("目前红色预警 %d 个、黄色预警 %d 个、蓝色预警 %d 个；本月新增预警 %d 个，解除 %d 个。",
-			d.Red, d.Yellow, d.Blue, len(d.Opened), len(d.Cleared)))
+			d.Red, d.Yellow, d.Blue, max(d.OpenedTotal, int64(len(d.Opened))), max(d.ClearedTotal, int64(len(d.Cleared)))))
 	} else {
 		out = append(out, "目前无预警项目。")
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strconv"
 	"time"
 
@@ -291,32 +292,35 @@ func (db *DB) bulletinCut(ctx context.Context, u *ding.Unit, year, month int) (*
 	first := ding.Date{Year: year, Month: time.Month(month), Day: 1}
 	last := ding.SchemePeriod{Kind: ding.SchemeMonthly, Year: year, N: month}.End()
 	sub := `p.unit_id IN (SELECT descendant_id FROM unit_closure WHERE ancestor_id = ?)`
-	if err := scanRows(ctx, r, `SELECT e.event, e.project_id, p.name, un.name, e.to_colour, e.from_colour, e.reason, e.args, e.on_date
+	for _, c := range dash.NewWarnings {
+		d.OpenedTotal += c.N
+	}
+	d.ClearedTotal = dash.Cleared
+	// Each list reads at most its cap: a first pass can open tens of thousands in a month.
+	for _, ev := range []string{EventOpened, "cleared"} {
+		if err := scanRows(ctx, r, `SELECT e.project_id, p.name, un.name, e.to_colour, e.from_colour, e.reason, e.args, e.on_date
 		FROM warning_events e JOIN projects p ON p.id = e.project_id JOIN units un ON un.id = p.unit_id
-		WHERE e.on_date >= ? AND e.on_date <= ? AND e.event IN ('opened', 'cleared') AND `+sub+` ORDER BY e.on_date, e.id`,
-		[]any{dateArg(first), dateArg(last), u.ID}, func(rows *sql.Rows) error {
-			var ev, to, from, reason, args string
-			var e ding.BulletinEvent
-			if err := rows.Scan(&ev, &e.ProjectID, &e.ProjectName, &e.UnitName, &to, &from, &reason, &args, dateScan{&e.On}); err != nil {
-				return err
-			}
-			var as []any
-			_ = json.Unmarshal([]byte(args), &as)
-			e.Reason = i18n.T("zh", reason, as...)
-			if ev == EventOpened {
-				e.Colour = ding.Colour(to)
-				if len(d.Opened) < ding.BulletinListCap {
-					d.Opened = append(d.Opened, e)
+		WHERE e.on_date >= ? AND e.on_date <= ? AND e.event = ? AND `+sub+` ORDER BY e.on_date, e.id LIMIT `+strconv.Itoa(ding.BulletinListCap),
+			[]any{dateArg(first), dateArg(last), ev, u.ID}, func(rows *sql.Rows) error {
+				var to, from, reason, args string
+				var e ding.BulletinEvent
+				if err := rows.Scan(&e.ProjectID, &e.ProjectName, &e.UnitName, &to, &from, &reason, &args, dateScan{&e.On}); err != nil {
+					return err
 				}
-			} else {
-				e.Colour = ding.Colour(from)
-				if len(d.Cleared) < ding.BulletinListCap {
+				var as []any
+				_ = json.Unmarshal([]byte(args), &as)
+				e.Reason = i18n.T("zh", reason, as...)
+				if ev == EventOpened {
+					e.Colour = ding.Colour(to)
+					d.Opened = append(d.Opened, e)
+				} else {
+					e.Colour = ding.Colour(from)
 					d.Cleared = append(d.Cleared, e)
 				}
-			}
-			return nil
-		}); err != nil {
-		return nil, err
+				return nil
+			}); err != nil {
+			return nil, err
+		}
 	}
 
 	// Demands decided and items closed in the month; items late at its end.
@@ -363,17 +367,18 @@ func (db *DB) bulletinCut(ctx context.Context, u *ding.Unit, year, month int) (*
 		return nil, err
 	}
 
-	// The ladder's 通报 listings of the month, within the subtree.
-	ls, err := db.BulletinListings(ctx, fmt.Sprintf("%d-%02d", year, month))
+	// The ladder's 通报 listings of the month, within the subtree, most severe first.
+	ls, _, err := db.FindEscalations(ctx, EscalationFilter{Action: ding.ActionBulletin, Period: fmt.Sprintf("%d-%02d", year, month), UnitID: u.ID,
+		Sort: "unit", Limit: ding.BulletinListCap})
 	if err != nil {
 		return nil, err
 	}
+	cs, err := db.Colours(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sort.SliceStable(ls, func(i, j int) bool { return cs.Rank(ls[i].Colour) > cs.Rank(ls[j].Colour) })
 	for _, e := range ls {
-		if ok, err := unitUnder(ctx, r, e.UnitID, u.ID); err != nil {
-			return nil, err
-		} else if !ok {
-			continue
-		}
 		d.Listed = append(d.Listed, ding.BulletinListed{ProjectID: e.ProjectID, ProjectName: e.ProjectName, UnitName: e.UnitName, Colour: e.Colour, Figures: e.Figures})
 	}
 
@@ -418,15 +423,6 @@ func dateOfAny(v any) ding.Date {
 		return dateOfAny(string(x))
 	}
 	return ding.Date{}
-}
-
-// unitUnder reports whether unit lies in root's subtree.
-func unitUnder(ctx context.Context, r reader, unit, root int64) (bool, error) {
-	var n int
-	if err := r.queryRow(ctx, `SELECT COUNT(*) FROM unit_closure WHERE ancestor_id = ? AND descendant_id = ?`, root, unit).Scan(&n); err != nil {
-		return false, r.db.mapErr(err)
-	}
-	return n > 0, nil
 }
 
 // bulletinDraft loads a bulletin for a change by its office: a draft, at the version read.
