@@ -44,15 +44,6 @@ func (n *node) find(name string, want ...string) []*node {
 	return out
 }
 
-// title is the text of the element's <title> child.
-func (n *node) title() string {
-	for _, k := range n.kids {
-		if k.name == "title" {
-			return k.text
-		}
-	}
-	return ""
-}
 
 func (n *node) num(t *testing.T, attr string) float64 {
 	t.Helper()

@@ -78,6 +78,9 @@ func TestBulletinAPI(t *testing.T) {
 			}
 		}
 		status, body = f.api("office", "POST", "/api/v1/bulletins/"+id+"/comments", `{"kind": "general", "text": "删掉的"}`)
+		if status != http.StatusCreated && status != http.StatusOK {
+			t.Fatalf("comment to delete: %d %s", status, body)
+		}
 		var gone struct {
 			ID int64 `json:"id"`
 		}

@@ -76,11 +76,10 @@ type dashboardData struct {
 
 // dashLinks builds the record lists behind the figures of a dashboard.
 type dashLinks struct {
-	unit         int64
-	year, month  int
-	first, last  string // the year's first day and the month's last
-	yearEnd      string
-	unitParamKey string
+	unit        int64
+	year, month int
+	first, last string // the year's first day and the month's last
+	yearEnd     string
 }
 
 func newDashLinks(d *store.Dashboard) dashLinks {
