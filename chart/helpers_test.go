@@ -44,7 +44,6 @@ func (n *node) find(name string, want ...string) []*node {
 	return out
 }
 
-
 func (n *node) num(t *testing.T, attr string) float64 {
 	t.Helper()
 	f, err := strconv.ParseFloat(n.attrs[attr], 64)
