@@ -46,4 +46,22 @@ func checkBulletins(t *testing.T, db *store.DB, res *demo.Result) {
 		t.Fatalf("June summary: %s", sum)
 	}
 	t.Logf("June: %s", sum)
+
+	// The dashboard's demand and overdue counts are the items list's, filtered the same way.
+	dec, err := db.DashboardFor(sys(), res.DistrictID, 2024, 12)
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := int64(0)
+	for _, c := range dec.Demands {
+		_, n, err := db.FindItems(sys(), store.ItemFilter{Kind: ding.DemandItem, Status: ding.ItemStatus(c.Key), UnitID: res.DistrictID, Limit: 1})
+		if err != nil || int64(n) != c.N {
+			t.Errorf("demands %s: dashboard %d, list %d (%v)", c.Key, c.N, n, err)
+		}
+		total += c.N
+	}
+	_, n, err := db.FindItems(sys(), store.ItemFilter{Overdue: true, UnitID: res.DistrictID, Limit: 1})
+	if err != nil || int64(n) != dec.OverdueItems || total == 0 {
+		t.Errorf("overdue: dashboard %d, list %d (%v); %d demands", dec.OverdueItems, n, err, total)
+	}
 }

@@ -335,17 +335,17 @@ func (db *DB) DashboardFor(ctx context.Context, unitID int64, year, month int) (
 		d.NewWarnings = append(d.NewWarnings, Count{c, opened[c]})
 	}
 
-	// Demands by status (of projects led in the subtree, or raised by its units), and
-	// items late now.
+	// Demands by status and items late now: those raised by a unit of the subtree or
+	// assigned to one — the same set as the items list filtered by the unit, so that a
+	// count and the list it links to agree.
 	demands := map[string]int64{}
-	// Items drive the join (an IN list of the subtree's projects would probe items once per
-	// project: 100,000 probes for a province).
-	itemIn := `(i.unit_id IN (` + sub + `) OR ip.unit_id IN (` + sub + `))`
+	itemIn := `(i.unit_id IN (` + sub + `) OR EXISTS (SELECT 1 FROM item_units iu2 JOIN unit_closure c2 ON c2.descendant_id = iu2.unit_id
+		WHERE iu2.item_id = i.id AND c2.ancestor_id IN ` + in + `))`
 	itemArgs := append(append([]any{}, roots...), roots...)
 	if whole {
 		itemIn, itemArgs = "1=1", nil
 	}
-	if err := scanRows(ctx, r, `SELECT i.status, COUNT(*) FROM items i LEFT JOIN projects ip ON ip.id = i.project_id WHERE i.kind = ? AND `+itemIn+` GROUP BY i.status`,
+	if err := scanRows(ctx, r, `SELECT i.status, COUNT(*) FROM items i WHERE i.kind = ? AND `+itemIn+` GROUP BY i.status`,
 		append([]any{string(ding.DemandItem)}, itemArgs...), func(rows *sql.Rows) error {
 			var st string
 			var n int64
@@ -369,7 +369,7 @@ func (db *DB) DashboardFor(ctx context.Context, unitID int64, year, month int) (
 	if asOf, err := getAsOf(ctx, r); err == nil && !asOf.IsZero() {
 		today = asOf
 	}
-	if err := r.queryRow(ctx, `SELECT COUNT(*) FROM items i LEFT JOIN projects ip ON ip.id = i.project_id WHERE i.due IS NOT NULL AND i.due < ? AND `+itemIn,
+	if err := r.queryRow(ctx, `SELECT COUNT(*) FROM items i WHERE i.due IS NOT NULL AND i.due < ? AND `+itemIn,
 		append([]any{dateArg(today)}, itemArgs...)...).Scan(&d.OverdueItems); err != nil {
 		return nil, db.mapErr(err)
 	}
