@@ -41,6 +41,10 @@ func checkBulletins(t *testing.T, db *store.DB, res *demo.Result) {
 	if june.Data.Completed != d.Completed || june.Data.Plan == 0 || len(june.Data.Units) == 0 || len(june.Comments) < 2 {
 		t.Fatalf("June: completed %d vs %d, plan %d, %d units, %d comments", june.Data.Completed, d.Completed, june.Data.Plan, len(june.Data.Units), len(june.Comments))
 	}
+	// The month's warning counts come from the rollups, the lists from the events: they agree.
+	if june.Data.OpenedTotal != int64(len(june.Data.Opened)) || june.Data.ClearedTotal != int64(len(june.Data.Cleared)) || june.Data.OpenedTotal == 0 {
+		t.Errorf("June: opened %d (%d listed), cleared %d (%d listed)", june.Data.OpenedTotal, len(june.Data.Opened), june.Data.ClearedTotal, len(june.Data.Cleared))
+	}
 	sum := strings.Join(june.Data.Summary("全区", 2024, 6), "")
 	if !strings.Contains(sum, "2024年1—6月，全区纳入管理的重大项目") || !strings.Contains(sum, "占年度计划的") {
 		t.Fatalf("June summary: %s", sum)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"sort"
-	"time"
 
 	"ding"
 )
@@ -310,13 +309,9 @@ func (db *DB) DashboardFor(ctx context.Context, unitID int64, year, month int) (
 	}
 
 	// Warnings opened and cleared in the month.
-	first := ding.Date{Year: year, Month: time.Month(month), Day: 1}
-	last := ding.SchemePeriod{Kind: ding.SchemeMonthly, Year: year, N: month}.End()
 	opened := map[string]int64{}
-	pc, pa := under("p.unit_id")
-	if err := scanRows(ctx, r, `SELECT e.event, e.to_colour, COUNT(*) FROM warning_events e JOIN projects p ON p.id = e.project_id
-		WHERE e.on_date >= ? AND e.on_date <= ? AND e.event IN ('opened', 'cleared') AND `+pc+` GROUP BY e.event, e.to_colour`,
-		append([]any{dateArg(first), dateArg(last)}, pa...), func(rows *sql.Rows) error {
+	if err := scanRows(ctx, r, `SELECT event, colour, SUM(n) FROM rollup_warnings WHERE `+uc+` AND year = ? AND month = ? GROUP BY event, colour`,
+		append(append([]any{}, ua...), year, month), func(rows *sql.Rows) error {
 			var ev, c string
 			var n int64
 			if err := rows.Scan(&ev, &c, &n); err != nil {

@@ -57,6 +57,7 @@ func (db *DB) refreshRollups(ctx context.Context) error {
 			`DELETE FROM rollup_months WHERE unit_id IN ` + in,
 			`DELETE FROM rollup_years WHERE unit_id IN ` + in,
 			`DELETE FROM rollup_colours WHERE unit_id IN ` + in,
+			`DELETE FROM rollup_warnings WHERE unit_id IN ` + in,
 			`INSERT INTO rollup_projects (unit_id, stage, tier, n, investment)
 				SELECT unit_id, stage, tier, COUNT(*), SUM(total_investment) FROM projects WHERE unit_id IN ` + in + ` GROUP BY unit_id, stage, tier`,
 			`INSERT INTO rollup_years (unit_id, year, plan, projects)
@@ -85,6 +86,16 @@ func (db *DB) refreshRollups(ctx context.Context) error {
 			if _, err := tx.ExecContext(ctx, db.rebind(q), args...); err != nil {
 				return db.mapErr(err)
 			}
+		}
+		// Warnings opened (by colour) and cleared, per month.
+		ev := `INSERT INTO rollup_warnings (unit_id, year, month, event, colour, n)
+			SELECT p.unit_id, ` + yearOf(db, "e.on_date") + `, ` + monthOf(db, "e.on_date") + `, e.event,
+				CASE WHEN e.event = 'opened' THEN e.to_colour ELSE '' END, COUNT(*)
+			FROM warning_events e JOIN projects p ON p.id = e.project_id
+			WHERE p.unit_id IN ` + in + ` AND e.event IN ('opened', 'cleared')
+			GROUP BY p.unit_id, ` + yearOf(db, "e.on_date") + `, ` + monthOf(db, "e.on_date") + `, e.event, CASE WHEN e.event = 'opened' THEN e.to_colour ELSE '' END`
+		if _, err := tx.ExecContext(ctx, db.rebind(ev), chunk...); err != nil {
+			return db.mapErr(err)
 		}
 		// The dated counts: one pass over the unit's projects per date column.
 		for _, c := range []struct{ col, set, where string }{
