@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -74,6 +75,12 @@ func TestDashboardPage(t *testing.T) {
 			res, page := c.getRes(link)
 			if res.StatusCode != http.StatusOK || (k.want > 0) != strings.Contains(page, "特种纸扩能项目") {
 				t.Fatalf("%s: %d", link, res.StatusCode)
+			}
+			// The list's filter form carries the link's filters on, so refining keeps them.
+			for name := range u.Query() {
+				if slices.Contains(drillParams, name) && !strings.Contains(page, `<input type="hidden" name="`+name+`" value="`+u.Query().Get(name)+`">`) {
+					t.Fatalf("%s: the filter form drops %s", link, name)
+				}
 			}
 		}
 		if d.Signed10 != 1 || d.Started != 1 {

@@ -210,7 +210,14 @@ type projectsData struct {
 	Filtered   bool
 	From, To   int
 	Badges     map[int64]badge // warning colour of each listed project
+	Keep       []keptParam     // drill-down filters the form has no field for (from a dashboard link)
 }
+
+// keptParam is a query parameter the filter form carries on as a hidden field.
+type keptParam struct{ Name, Value string }
+
+// drillParams are the project list's filters that only links set (the dashboard's).
+var drillParams = []string{"lead_unit", "signed_from", "signed_to", "started_from", "started_to", "in_stats_from", "in_stats_to", "min_investment", "colour"}
 
 // projectsPage lists the projects in the caller's scope: filtered, sorted, paginated, with
 // the totals of the whole filtered set.
@@ -244,6 +251,11 @@ func (s *Server) projectsPage(w http.ResponseWriter, r *http.Request) error {
 	d := &projectsData{F: f, Totals: tot, Pager: newPager(r, tot.Count, pg, projectsPageSize),
 		Units: unitOptions(units), Locations: unitOptions(placeUnits(units)), Leaders: leaders, Chains: chains,
 		Industries: ding.Industries, CanCreate: canCreateProject(a), CanImport: isProjectOffice(a)}
+	for _, k := range drillParams {
+		if v := q.Get(k); v != "" {
+			d.Keep = append(d.Keep, keptParam{k, v})
+		}
+	}
 	ids := make([]int64, 0, len(ps))
 	for _, p := range ps {
 		d.Rows = append(d.Rows, projectRow{Project: p})
