@@ -135,6 +135,36 @@ func apiProjectFilter(r *http.Request) (ding.ProjectFilter, error) {
 	if f.Year, err = apiQueryYear(r, "year"); err != nil {
 		return f, err
 	}
+	// The dashboard's drill-down filters (the list page's lead_unit, signed_from … colour).
+	if f.LeadUnitID, _, err = apiQueryID(r, "lead_unit_id", false); err != nil {
+		return f, err
+	}
+	for _, d := range []struct {
+		name string
+		dst  *ding.Date
+	}{{"signed_from", &f.SignedFrom}, {"signed_to", &f.SignedTo}, {"started_from", &f.StartedFrom}, {"started_to", &f.StartedTo},
+		{"in_stats_from", &f.InStatsFrom}, {"in_stats_to", &f.InStatsTo}} {
+		if v := strings.TrimSpace(q.Get(d.name)); v != "" {
+			day, err := ding.ParseDate(v)
+			if err != nil {
+				return f, ding.FieldError(d.name, "field.invalid")
+			}
+			*d.dst = day
+		}
+	}
+	if v := strings.TrimSpace(q.Get("min_investment")); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			return f, ding.FieldError("min_investment", "field.invalid")
+		}
+		f.MinInvestment = n
+	}
+	if v := strings.TrimSpace(q.Get("colour")); v != "" {
+		if !apiIn(v, []string{"red", "yellow", "blue"}) {
+			return f, apiOneOf("colour", v, []string{"red", "yellow", "blue"})
+		}
+		f.Colour = v
+	}
 	if v := strings.TrimSpace(q.Get("sort")); v != "" {
 		if !apiIn(v, apiProjectSorts) {
 			return f, apiOneOf("sort", v, apiProjectSorts)

@@ -429,6 +429,8 @@ func TestAPIProjectList(t *testing.T) {
 			{"office", "?private=1&high_tech=1", "P4", nil},
 			{"office", "?leader_id=" + fmt.Sprint(f.users["leader"].ID) + "&sort=code", "P1,P4", nil},
 			{"office", "?q=" + url.QueryEscape("港口"), "P2", nil},
+			{"office", "?min_investment=10000000000", "P2", nil}, // 100亿 and more
+			{"office", "?min_investment=500000000&sort=code", "P1,P2,P3", nil}, // 5亿 and more
 			{"office", "?q=000003", "P3", nil},
 			{"office", "?q=" + url.QueryEscape("100%"), "", &ding.ProjectTotals{}},
 			{"office", "?year=2023&sort=plan_year&order=desc", "P1,P2,P3,P4,P5", &ding.ProjectTotals{Count: 5, TotalInvestment: all.TotalInvestment, PlanYear: 6000 * wan}},
@@ -454,6 +456,11 @@ func TestAPIProjectList(t *testing.T) {
 			}
 		}
 
+		for _, q := range []string{"?signed_from=2024-13-01", "?min_investment=-1", "?colour=green", "?lead_unit_id=x"} {
+			if status, _, body := get("office", q); status != http.StatusUnprocessableEntity {
+				t.Errorf("%s: %d %s", q, status, body)
+			}
+		}
 		// Pages: the same order across pages, and the totals of the whole set on each.
 		var seen []string
 		for off := 0; off < 6; off += 2 {
