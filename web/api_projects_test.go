@@ -429,7 +429,7 @@ func TestAPIProjectList(t *testing.T) {
 			{"office", "?private=1&high_tech=1", "P4", nil},
 			{"office", "?leader_id=" + fmt.Sprint(f.users["leader"].ID) + "&sort=code", "P1,P4", nil},
 			{"office", "?q=" + url.QueryEscape("港口"), "P2", nil},
-			{"office", "?min_investment=10000000000", "P2", nil}, // 100亿 and more
+			{"office", "?min_investment=10000000000", "P2", nil},               // 100亿 and more
 			{"office", "?min_investment=500000000&sort=code", "P1,P2,P3", nil}, // 5亿 and more
 			{"office", "?q=000003", "P3", nil},
 			{"office", "?q=" + url.QueryEscape("100%"), "", &ding.ProjectTotals{}},
