@@ -189,10 +189,8 @@ func (db *DB) UpdateContest(ctx context.Context, c *ding.Contest) error {
 	if err != nil {
 		return err
 	}
-	if ok, err := canRunScheme(tx, old.OrganizerID); err != nil {
+	if err := mustRunScheme(tx, old.OrganizerID); err != nil {
 		return err
-	} else if !ok {
-		return ding.Errorf(ding.EFORBIDDEN, "err.forbidden")
 	}
 	if c.Version != old.Version {
 		return ding.Errorf(ding.ECONFLICT, "contest.stale")
@@ -250,10 +248,8 @@ func (db *DB) SetContestStatus(ctx context.Context, id int64, status string, ver
 	if err != nil {
 		return nil, err
 	}
-	if ok, err := canRunScheme(tx, c.OrganizerID); err != nil {
+	if err := mustRunScheme(tx, c.OrganizerID); err != nil {
 		return nil, err
-	} else if !ok {
-		return nil, ding.Errorf(ding.EFORBIDDEN, "err.forbidden")
 	}
 	if version != 0 && version != c.Version {
 		return nil, ding.Errorf(ding.ECONFLICT, "contest.stale")
@@ -526,10 +522,8 @@ func (db *DB) PromoteEntry(ctx context.Context, contestID, entryID int64, code s
 	if err != nil {
 		return nil, err
 	}
-	if ok, err := canRunScheme(tx, c.OrganizerID); err != nil {
+	if err := mustRunScheme(tx, c.OrganizerID); err != nil {
 		return nil, err
-	} else if !ok {
-		return nil, ding.Errorf(ding.EFORBIDDEN, "err.forbidden")
 	}
 	if c.Status != ding.ContestClosed {
 		return nil, ding.Errorf(ding.ECONFLICT, "contest.not_closed")

@@ -158,6 +158,18 @@ func canRunScheme(tx *Tx, organizer int64) (bool, error) {
 	return unitCovers(tx, organizer)
 }
 
+// mustRunScheme is canRunScheme as an error: forbidden when the actor may not.
+func mustRunScheme(tx *Tx, organizer int64) error {
+	ok, err := canRunScheme(tx, organizer)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return ding.Errorf(ding.EFORBIDDEN, "err.forbidden")
+	}
+	return nil
+}
+
 // checkScheme validates a scheme against the database: the organizer in the caller's
 // scope, indicators that exist, participants that exist and are enabled.
 func checkScheme(tx *Tx, s *ding.Scheme) error {
@@ -245,10 +257,8 @@ func (db *DB) UpdateScheme(ctx context.Context, s *ding.Scheme) error {
 	if err != nil {
 		return err
 	}
-	if ok, err := canRunScheme(tx, old.OrganizerID); err != nil {
+	if err := mustRunScheme(tx, old.OrganizerID); err != nil {
 		return err
-	} else if !ok {
-		return ding.Errorf(ding.EFORBIDDEN, "err.forbidden")
 	}
 	if s.Version != old.Version {
 		return ding.Errorf(ding.ECONFLICT, "scheme.stale")
@@ -516,10 +526,8 @@ func (db *DB) LockCut(ctx context.Context, schemeID int64, period string) (*ding
 	if err != nil {
 		return nil, err
 	}
-	if ok, err := canRunScheme(tx, s.OrganizerID); err != nil {
+	if err := mustRunScheme(tx, s.OrganizerID); err != nil {
 		return nil, err
-	} else if !ok {
-		return nil, ding.Errorf(ding.EFORBIDDEN, "err.forbidden")
 	}
 	p, err := ding.ParseSchemePeriod(s.Period, period)
 	if err != nil {
@@ -612,10 +620,8 @@ func (db *DB) UnlockCut(ctx context.Context, schemeID int64, period, reason stri
 	if err != nil {
 		return err
 	}
-	if ok, err := canRunScheme(tx, s.OrganizerID); err != nil {
+	if err := mustRunScheme(tx, s.OrganizerID); err != nil {
 		return err
-	} else if !ok {
-		return ding.Errorf(ding.EFORBIDDEN, "err.forbidden")
 	}
 	p, err := ding.ParseSchemePeriod(s.Period, period)
 	if err != nil {
@@ -688,10 +694,8 @@ func periodOpen(tx *Tx, schemeID int64, period string) (*ding.Scheme, ding.Schem
 	if err != nil {
 		return nil, ding.SchemePeriod{}, err
 	}
-	if ok, err := canRunScheme(tx, s.OrganizerID); err != nil {
+	if err := mustRunScheme(tx, s.OrganizerID); err != nil {
 		return nil, ding.SchemePeriod{}, err
-	} else if !ok {
-		return nil, ding.SchemePeriod{}, ding.Errorf(ding.EFORBIDDEN, "err.forbidden")
 	}
 	p, err := ding.ParseSchemePeriod(s.Period, period)
 	if err != nil {
