@@ -945,7 +945,7 @@ func itemsNightly(tx *Tx, today ding.Date) error {
 // deadlineItemsOf reads the open items with a due date of the selected projects, for the
 // item_overdue rule.
 func deadlineItemsOf(ctx context.Context, r reader, sel idSel) (map[int64][]ding.DeadlineItem, error) {
-	rows, err := r.query(ctx, `SELECT project_id, kind, id, title, due FROM items WHERE due IS NOT NULL AND `+sel.cond("project_id")+
+	rows, err := r.query(ctx, `SELECT project_id, kind, id, title, due FROM items WHERE due IS NOT NULL AND project_id IS NOT NULL AND `+sel.cond("project_id")+
 		` ORDER BY project_id, due, id`)
 	if err != nil {
 		return nil, err
