@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"ding"
+	"ding/calendar"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -24,6 +25,14 @@ type GenOptions struct {
 	Units             int   // org tree size: root → cities → ~100 districts → towns, departments, parks (default 3000)
 	Projects          int   // default 100,000
 	ReportsPerProject int   // monthly reports per project from January 2023 (default 24: to December 2024)
+	// Users: leaders, office staff and liaisons (default: half the projects, 50,000 for
+	// 100,000). Demands: demands and action items (default: twice the projects, 200,000;
+	// negative: none). See genUsers and genItems.
+	Users   int
+	Demands int
+	// PasswordHash is every generated user's password hash (auth.Hasher.Hash of one
+	// password, made once by the caller); empty: nobody can log in.
+	PasswordHash string `json:"-"`
 	// Progress, when set, is called after each batch of projects is written.
 	Progress func(done, total int) `json:"-"`
 }
@@ -38,24 +47,43 @@ func (o *GenOptions) defaults() {
 	if o.ReportsPerProject <= 0 {
 		o.ReportsPerProject = 24
 	}
+	if o.Users <= 0 {
+		o.Users = max(1, o.Projects/2)
+	}
+	switch {
+	case o.Demands == 0:
+		o.Demands = 2 * o.Projects
+	case o.Demands < 0:
+		o.Demands = -1
+	}
 }
+
+// genVersion changes whenever Generate writes different rows for the same options, so that
+// a kept data set (OpenGenerated) of an older generator is not reused. 2: users, demands.
+const genVersion = 2
 
 // Key names the data set the options produce, for caching a generated database.
 func (o GenOptions) Key() string {
 	o.defaults()
-	return fmt.Sprintf("ding_gen_s%d_u%d_p%d_r%d", o.Seed, o.Units, o.Projects, o.ReportsPerProject)
+	return fmt.Sprintf("ding_gen_v%d_s%d_u%d_p%d_r%d_n%d_d%d", genVersion, o.Seed, o.Units, o.Projects, o.ReportsPerProject,
+		o.Users, max(o.Demands, 0))
 }
 
 // GenResult says what Generate wrote.
 type GenResult struct {
-	Options  GenOptions    `json:"options"`
-	Units    int           `json:"units"`
-	Users    int           `json:"users"`
-	Projects int           `json:"projects"`
-	Reports  int           `json:"reports"`
-	Plans    int           `json:"plans"`
-	Rows     int           `json:"rows"` // every row written, all tables
-	Took     time.Duration `json:"took"`
+	Options     GenOptions     `json:"options"`
+	Units       int            `json:"units"`
+	Users       int            `json:"users"`
+	Projects    int            `json:"projects"`
+	Reports     int            `json:"reports"`
+	Plans       int            `json:"plans"`
+	Items       int            `json:"items"`       // demands and action items
+	Demands     int            `json:"demands"`     // of which demands
+	ItemEvents  int            `json:"item_events"` // the steps of their flows
+	UserGroups  []GenUserGroup `json:"user_groups"` // who can log in, by role
+	Rows        int            `json:"rows"`        // every row written, all tables
+	Took        time.Duration  `json:"took"`
+	RollupsTook time.Duration  `json:"rollups_took"` // of Took: building the dashboards' rollups
 }
 
 // settingGenerated marks a database that Generate filled, with its GenResult.
@@ -65,13 +93,16 @@ const settingGenerated = "generated"
 const genFirstYear = 2023
 
 // Generate fills an empty, migrated database with a province of projects: the org tree and
-// its closure, one leader per district, projects with their teams, timelines, milestones,
-// annual plans, approved monthly reports, and the running figures (project_years,
-// project_months, projects.completed_all) computed here exactly as recomputeYear would.
-// Rows go in with multi-row INSERTs in a few large transactions on SQLite and with COPY on
-// PostgreSQL. Nothing else in ding writes rows this way: it bypasses validation, scope and
-// the audit log (only the two settings it saves, the chain list and the marker that
-// Generated reads, are audited).
+// its closure; users (leaders, office staff, liaisons: gen_items.go) with one password hash;
+// projects with their teams, timelines, milestones, annual plans, approved monthly reports,
+// and the running figures (project_years, project_months, projects.completed_all) computed
+// here exactly as recomputeYear would; demands and action items with their assigned units
+// and the events of their steps, as the store's steps and the nightly pass of genToday would
+// have left them; then the dashboards' rollups, by the store's own refresh. Rows go in with
+// multi-row INSERTs in a few large transactions on SQLite and with COPY on PostgreSQL.
+// Nothing else in ding writes rows this way: it bypasses validation, scope, notifications
+// and the audit log (only the two settings it saves, the chain list and the marker that
+// Generated reads, are audited). Warnings are left to the nightly pass (ding warn recompute).
 func (db *DB) Generate(ctx context.Context, o GenOptions) (*GenResult, error) {
 	o.defaults()
 	if o.Projects > 999_999 {
@@ -88,10 +119,21 @@ func (db *DB) Generate(ctx context.Context, o GenOptions) (*GenResult, error) {
 	if n > 0 {
 		return nil, fmt.Errorf("generate: the database already has units or projects; generate into an empty one")
 	}
+	cal, err := db.Calendar(ctx)
+	if err != nil {
+		return nil, err
+	}
+	clocks, err := db.ItemClocks(ctx)
+	if err != nil {
+		return nil, err
+	}
 	g := newGenerator(db.dialect, o, db.Now().UTC().Truncate(time.Microsecond))
+	g.cal, g.clocks = cal, clocks
+	if err := g.layoutUsers(); err != nil {
+		return nil, err
+	}
 	res := &GenResult{Options: o}
-	res.Options.Progress = nil
-	var err error
+	res.Options.Progress, res.Options.PasswordHash = nil, ""
 	if db.dialect == Postgres {
 		err = db.genPostgres(ctx, g, res)
 	} else {
@@ -109,6 +151,13 @@ func (db *DB) Generate(ctx context.Context, o GenOptions) (*GenResult, error) {
 	if err := db.SetChains(sysCtx, genChains); err != nil {
 		return nil, err
 	}
+	// The dashboards' rollups, which the projects' triggers marked for rebuilding: built
+	// now, as the first dashboard of a database in service would have built them.
+	t := time.Now()
+	if err := db.refreshRollups(ctx); err != nil {
+		return nil, err
+	}
+	res.RollupsTook = time.Since(t)
 	res.Took = time.Since(start)
 	if err := db.putSetting(sysCtx, settingGenerated, nil, res); err != nil {
 		return nil, err
@@ -129,12 +178,12 @@ func (db *DB) Generated(ctx context.Context) (*GenResult, bool, error) {
 // genBulkTables are the project tables Generate fills in bulk; their secondary indexes
 // and foreign keys are set aside during the load.
 var genBulkTables = []string{"projects", "project_units", "project_milestones", "project_stage_changes",
-	"project_plans", "project_years", "project_months", "progress_reports"}
+	"project_plans", "project_years", "project_months", "progress_reports", "items", "item_units", "item_events"}
 
 // genChunk is how many projects are generated and written at a time.
 const genChunk = 2000
 
-// genSQLite writes with multi-row INSERTs, one transaction per 10,000 projects.
+// genSQLite writes with multi-row INSERTs, one transaction per ~600,000 rows (10,000 projects).
 func (db *DB) genSQLite(ctx context.Context, g *generator, res *GenResult) error {
 	conn, err := db.write.Conn(ctx)
 	if err != nil {
@@ -225,10 +274,12 @@ func (db *DB) genSQLite(ctx context.Context, g *generator, res *GenResult) error
 	}()
 	sinceCommit := 0
 	err = g.run(ctx, func(c *genBatch) error {
+		before := res.Rows
 		if err := c.write(w, res); err != nil {
 			return err
 		}
-		if sinceCommit += c.projects; sinceCommit >= 10_000 {
+		// About 10,000 projects' rows a transaction.
+		if sinceCommit += res.Rows - before; sinceCommit >= 600_000 {
 			sinceCommit = 0
 			if err := commit(); err != nil {
 				return err
@@ -307,7 +358,7 @@ func (db *DB) genPostgres(ctx context.Context, g *generator, res *GenResult) err
 				return err
 			}
 		}
-		for _, t := range []string{"units", "users", "projects", "project_milestones", "project_stage_changes", "progress_reports"} {
+		for _, t := range []string{"units", "users", "projects", "project_milestones", "project_stage_changes", "progress_reports", "items", "item_events"} {
 			if _, err := tx.Exec(ctx, `SELECT setval(pg_get_serial_sequence('`+t+`', 'id'), COALESCE((SELECT MAX(id) FROM `+t+`), 0) + 1, false)`); err != nil {
 				return err
 			}
@@ -411,6 +462,9 @@ type genBatch struct {
 	projects int
 	reports  int
 	plans    int
+	items    int // demands and action items
+	demands  int
+	events   int // item_events
 	tables   []*genTable
 }
 
@@ -424,6 +478,9 @@ func (c *genBatch) write(w genWriter, res *GenResult) error {
 	res.Projects += c.projects
 	res.Reports += c.reports
 	res.Plans += c.plans
+	res.Items += c.items
+	res.Demands += c.demands
+	res.ItemEvents += c.events
 	return nil
 }
 
@@ -468,10 +525,16 @@ type generator struct {
 	now       time.Time
 	units     []genUnit
 	districts []genDistrict
+	// For the users and the items (gen_items.go).
+	cal       *calendar.Calendar
+	clocks    ding.ItemClocks
+	users     genUserLayout
+	projLead  []int64  // each project's lead unit, by index
+	projShort []string // and its short name
 }
 
 func newGenerator(d Dialect, o GenOptions, now time.Time) *generator {
-	g := &generator{dialect: d, o: o, now: now}
+	g := &generator{dialect: d, o: o, now: now, projLead: make([]int64, o.Projects), projShort: make([]string, o.Projects)}
 	g.buildTree()
 	return g
 }
@@ -564,18 +627,14 @@ func (g *generator) writeTree(w genWriter, res *GenResult) error {
 			depth++
 		}
 	}
-	users := &genTable{name: "users", cols: genUserCols}
-	for i, d := range g.districts {
-		users.add(d.leader, fmt.Sprintf("leader%03d", i+1), genPerson(rand.New(rand.NewPCG(uint64(g.o.Seed), uint64(i)))), d.id,
-			string(ding.RoleLeader), string(ding.ScopeUnitTree), "", "", "", "", false, g.ts(g.now), g.ts(g.now))
-	}
+	users := g.userRows()
 	for _, t := range []*genTable{units, closure, users} {
 		if err := w.write(t); err != nil {
 			return err
 		}
 		res.Rows += t.rows()
 	}
-	res.Units, res.Users = len(g.units), len(g.districts)
+	res.Units, res.Users, res.UserGroups = len(g.units), users.rows(), g.users.groups()
 	return nil
 }
 
@@ -595,6 +654,16 @@ func (g *generator) run(ctx context.Context, write func(*genBatch) error) error 
 				return
 			}
 		}
+		// The items draw on the projects' lead units, recorded by batch above.
+		next := int64(1) // item_events ids, in item order
+		for first := 0; first < g.o.Demands; first += genItemChunk {
+			b := g.itemBatch(first, min(first+genItemChunk, g.o.Demands), &next)
+			select {
+			case ch <- b:
+			case <-done:
+				return
+			}
+		}
 	}()
 	written := 0
 	for b := range ch {
@@ -605,7 +674,7 @@ func (g *generator) run(ctx context.Context, write func(*genBatch) error) error 
 			return err
 		}
 		written += b.projects
-		if g.o.Progress != nil {
+		if g.o.Progress != nil && b.projects > 0 {
 			g.o.Progress(written, g.o.Projects)
 		}
 	}
@@ -723,6 +792,7 @@ func (g *generator) batch(from, to int) *genBatch {
 		short := brand + product.name
 		lead := d.leads[r.IntN(len(d.leads))]
 		loc := d.locations[r.IntN(len(d.locations))]
+		g.projLead[i], g.projShort[i] = lead, short
 		var leader any
 		if r.IntN(100) < 80 {
 			leader = d.leader

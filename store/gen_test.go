@@ -2,14 +2,26 @@ package store_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"path"
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"ding"
+	"ding/auth"
 	"ding/store"
 	"ding/store/storetest"
 )
+
+// genClock is the tests' clock: the end of the generated data (the items' clocks stop
+// there), so that the same options make the same rows.
+var genClock = time.Date(2024, 12, 20, 2, 0, 0, 0, time.UTC)
+
+const genPassword = "Gen-pass-2024"
 
 // TestGenerate generates a small province on each engine and checks what the benchmarks
 // rely on: the counts, that the running figures are what the store's own recompute makes
@@ -17,7 +29,12 @@ import (
 func TestGenerate(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := ding.WithActor(context.Background(), ding.SystemActor("test"))
-		o := store.GenOptions{Seed: 7, Units: 120, Projects: 200, ReportsPerProject: 24}
+		db.Now = func() time.Time { return genClock }
+		hash, err := auth.FastHasher.Hash(genPassword)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o := store.GenOptions{Seed: 7, Units: 120, Projects: 200, ReportsPerProject: 24, Users: 300, Demands: 600, PasswordHash: hash}
 		calls := 0
 		o.Progress = func(done, total int) {
 			calls++
@@ -29,7 +46,11 @@ func TestGenerate(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Units != 120 || res.Projects != 200 || res.Reports != 4800 || res.Plans != 400 || calls == 0 {
+		if res.Options.PasswordHash != "" {
+			t.Fatal("the result keeps the password hash")
+		}
+		if res.Units != 120 || res.Projects != 200 || res.Reports != 4800 || res.Plans != 400 || calls == 0 ||
+			res.Users != 300 || res.Items != 600 || res.Demands < 450 || res.Demands > 570 || res.ItemEvents < 3*600 {
 			t.Fatalf("result %+v, %d progress calls", res, calls)
 		}
 		if got, ok, err := db.Generated(ctx); err != nil || !ok || got.Projects != 200 || got.Options.Seed != 7 {
@@ -264,6 +285,291 @@ func TestGenerate(t *testing.T) {
 		}
 		if _, ta, _ := db.FindProjects(ctx, ding.ProjectFilter{LeaderID: leaders[0].ID}); ta.Count != tl.Count {
 			t.Fatalf("leader sees %d, the leader filter finds %d", tl.Count, ta.Count)
+		}
+
+		checkGeneratedUsers(t, db, res)
+		checkGeneratedItems(t, db)
+	})
+}
+
+// actorOf is the actor a generated user logs in as.
+func actorOf(u *ding.User) context.Context {
+	return ding.WithActor(context.Background(), &ding.Actor{UserID: u.ID, Username: u.Username, UnitID: u.UnitID, Role: u.Role, Scope: u.Scope})
+}
+
+// checkGeneratedUsers: the users are where GenResult says, with their role's scope; they log
+// in with the one password; a liaison sees exactly the projects whose team has its unit.
+func checkGeneratedUsers(t *testing.T, db *store.DB, res *store.GenResult) {
+	t.Helper()
+	ctx := ding.WithActor(context.Background(), ding.SystemActor("test"))
+	all, n, err := db.FindUsers(ctx, ding.UserFilter{})
+	if err != nil || n != 300 {
+		t.Fatalf("users: %d %v", n, err)
+	}
+	byName := map[string]*ding.User{}
+	roles := map[ding.Role]int{}
+	for _, u := range all {
+		byName[u.Username] = u
+		roles[u.Role]++
+		if u.Scope != u.Role.DefaultScope() || u.DisplayName == "" {
+			t.Fatalf("user %+v", u)
+		}
+	}
+	total := 0
+	for _, g := range res.UserGroups {
+		total += g.Count
+		if roles[g.Role] != g.Count || g.Count == 0 {
+			t.Fatalf("group %+v, %d users of the role", g, roles[g.Role])
+		}
+		for _, k := range []int{1, g.Count} {
+			u := byName[g.Username(k)]
+			if u == nil || u.Role != g.Role || u.ID != g.FirstID+int64(k-1) {
+				t.Fatalf("group %+v: user %d is %+v", g, k, u)
+			}
+		}
+	}
+	if total != 300 || byName["leader001"] == nil || byName["office0001"] == nil || byName["liaison000001"] == nil {
+		t.Fatalf("groups %+v", res.UserGroups)
+	}
+	// The province's office sees every unit; a district's office its district.
+	if u := byName["office0001"]; u.UnitName != "东海省" {
+		t.Fatalf("office0001 works at %s", u.UnitName)
+	}
+
+	// One password for everyone, checked by the real authenticator.
+	a := auth.NewAuthenticator(db, auth.FastHasher, ding.DefaultLoginPolicy, time.Hour)
+	for _, name := range []string{"leader001", "office0002", "liaison000001", "liaison000200"} {
+		if _, err := a.Login(ctx, name, genPassword, "127.0.0.1", "test"); err != nil {
+			t.Fatalf("login %s: %v", name, err)
+		}
+	}
+	if _, err := a.Login(ctx, "liaison000002", genPassword+"x", "127.0.0.1", "test"); ding.ErrorCode(err) != ding.EUNAUTHORIZED {
+		t.Fatalf("wrong password: %v", err)
+	}
+
+	// Each unit's projects by the teams, then what the liaisons see through their scope.
+	ps, _, err := db.FindProjects(ctx, ding.ProjectFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	teams := map[int64][]int64{} // unit → projects
+	for _, p := range ps {
+		team, err := db.FindTeam(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range team {
+			teams[m.UnitID] = append(teams[m.UnitID], p.ID)
+		}
+	}
+	checked, withProjects := 0, 0
+	for _, u := range all {
+		if u.Role != ding.RoleLiaison || checked >= 40 {
+			continue
+		}
+		checked++
+		mine, tot, err := db.FindProjects(actorOf(u), ding.ProjectFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []int64
+		for _, p := range mine {
+			got = append(got, p.ID)
+		}
+		want := teams[u.UnitID]
+		slices.Sort(got)
+		slices.Sort(want)
+		if tot.Count != len(want) || !slices.Equal(got, want) {
+			t.Fatalf("liaison %s of %s sees %v, its unit's teams have %v", u.Username, u.UnitName, got, want)
+		}
+		if len(want) > 0 {
+			withProjects++
+		}
+	}
+	if withProjects < 10 {
+		t.Fatalf("only %d of %d liaisons have projects", withProjects, checked)
+	}
+}
+
+// checkGeneratedItems: the items' statuses cover the flow, each item's row is what its
+// events lead to (status, version, the due date of the current step, its escalation level
+// on genToday), assigned units see them, and the store's own steps work on them.
+func checkGeneratedItems(t *testing.T, db *store.DB) {
+	t.Helper()
+	ctx := ding.WithActor(context.Background(), ding.SystemActor("test"))
+	items, n, err := db.FindItems(ctx, store.ItemFilter{Sort: "id"})
+	if err != nil || n != 600 || len(items) != 600 {
+		t.Fatalf("items: %d %v", n, err)
+	}
+	cal, err := db.Calendar(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clocks, err := db.ItemClocks(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	today := ding.DateOf(genClock)
+	statuses := map[ding.ItemStatus]int{}
+	overdue, noProject, actions := 0, 0, 0
+	assigned := map[int64][]int64{} // unit → items
+	for _, it := range items {
+		statuses[it.Status]++
+		if it.ProjectID == 0 {
+			noProject++
+		}
+		if it.Kind == ding.ActionItem {
+			actions++
+		}
+		hist, err := db.ItemHistory(ctx, it.ID)
+		if err != nil || len(hist) == 0 {
+			t.Fatalf("history of %d: %v", it.ID, err)
+		}
+		if hist[0].Action != "create" || ding.ItemStatus(hist[len(hist)-1].To) != it.Status || it.Version != len(hist) {
+			t.Fatalf("item %d (%s, version %d) has history %+v", it.ID, it.Status, it.Version, hist)
+		}
+		for i := 1; i < len(hist); i++ {
+			to, err := ding.NextItemStatus(ding.ItemStatus(hist[i].From), ding.ItemAction(hist[i].Action))
+			if err != nil || string(to) != hist[i].To || hist[i].From != hist[i-1].To || hist[i].At.Before(hist[i-1].At) {
+				t.Fatalf("item %d: step %+v after %+v", it.ID, hist[i], hist[i-1])
+			}
+		}
+		var want ding.Date
+		switch it.Status {
+		case ding.ItemSubmitted:
+			want = it.AcceptDue
+		case ding.ItemAccepted:
+			want = it.DecideDue
+		case ding.ItemDecided, ding.ItemHandling:
+			want = it.CloseDue
+		}
+		level := 0
+		if !want.IsZero() && want.Before(today) {
+			days := cal.WorkdaysBetween(want, today)
+			if days >= 1 {
+				level = 1
+			}
+			if days > clocks.Escalate {
+				level = 2
+			}
+		}
+		if it.Due != want || it.Level != level || it.RaisedOn.After(today) || it.Title == "" {
+			t.Fatalf("item %d (%s): due %s level %d, want %s %d", it.ID, it.Status, it.Due, it.Level, want, level)
+		}
+		if it.Overdue > 0 {
+			overdue++
+		}
+		if it.Status == ding.ItemClosed || it.Status == ding.ItemConfirmed {
+			if it.ClosedOn.IsZero() {
+				t.Fatalf("item %d closed on no day", it.ID)
+			}
+		}
+		if it.Status != ding.ItemSubmitted && it.Status != ding.ItemRejected && it.Lead() == nil {
+			t.Fatalf("item %d (%s) has no lead unit: %+v", it.ID, it.Status, it.Units)
+		}
+		if it.Kind == ding.DemandItem {
+			if err := (&ding.Item{Kind: it.Kind, Type: it.Type, Title: it.Title, Request: it.Request, Units: it.Units}).Validate(ding.DefaultDemandTypes); err != nil {
+				t.Fatalf("item %d: %v", it.ID, err)
+			}
+		}
+		for _, u := range it.Units {
+			assigned[u.UnitID] = append(assigned[u.UnitID], it.ID)
+		}
+	}
+	for _, st := range ding.ItemStatuses {
+		if statuses[st] == 0 {
+			t.Fatalf("no item is %s: %v", st, statuses)
+		}
+	}
+	if overdue == 0 || noProject == 0 || actions == 0 {
+		t.Fatalf("overdue %d, without a project %d, action items %d", overdue, noProject, actions)
+	}
+
+	// A liaison sees the items assigned to its unit, and may report on the open ones.
+	users, _, err := db.FindUsers(ctx, ding.UserFilter{Role: ding.RoleLiaison})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reported := false
+	for _, u := range users {
+		want := assigned[u.UnitID]
+		if len(want) == 0 {
+			continue
+		}
+		lc := actorOf(u)
+		for _, id := range want {
+			it, err := db.FindItem(lc, id)
+			if err != nil {
+				t.Fatalf("liaison %s does not see item %d assigned to its unit: %v", u.Username, id, err)
+			}
+			if reported || (it.Status != ding.ItemDecided && it.Status != ding.ItemHandling) {
+				continue
+			}
+			after, err := db.StepItem(lc, id, store.ItemStep{Action: ding.ItemReport, Comment: "已按要求办理", UnitID: u.UnitID, Version: it.Version})
+			if err != nil || after.Status != ding.ItemHandling || after.Version != it.Version+1 {
+				t.Fatalf("liaison %s reports on item %d: %+v %v", u.Username, id, after, err)
+			}
+			reported = true
+		}
+	}
+	if !reported {
+		t.Fatal("no liaison had an open item to report on")
+	}
+}
+
+// TestGenerateDeterministic: the same seed and options make the same users, projects and
+// items on each engine; another seed makes others.
+func TestGenerateDeterministic(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		o := store.GenOptions{Seed: 11, Units: 60, Projects: 80, ReportsPerProject: 12, Users: 120, Demands: 200, PasswordHash: "x"}
+		gen := func(db *store.DB, o store.GenOptions) string {
+			ctx := ding.WithActor(context.Background(), ding.SystemActor("test"))
+			db.Now = func() time.Time { return genClock }
+			if _, err := db.Generate(ctx, o); err != nil {
+				t.Fatal(err)
+			}
+			var b strings.Builder
+			enc := json.NewEncoder(&b)
+			us, _, err := db.FindUsers(ctx, ding.UserFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ps, _, err := db.FindProjects(ctx, ding.ProjectFilter{Sort: "code", Year: 2024})
+			if err != nil {
+				t.Fatal(err)
+			}
+			its, _, err := db.FindItems(ctx, store.ItemFilter{Sort: "id"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			reps, _, err := db.FindReports(ctx, store.ReportFilter{Period: "2024-06"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, v := range []any{us, ps, its, reps} {
+				if err := enc.Encode(v); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for _, it := range its {
+				h, err := db.ItemHistory(ctx, it.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := enc.Encode(h); err != nil {
+					t.Fatal(err)
+				}
+			}
+			return b.String()
+		}
+		engine := storetest.Engine(path.Base(t.Name()))
+		a, b := gen(db, o), gen(storetest.Open(t, engine), o)
+		if a != b {
+			t.Fatal("the same seed made different data")
+		}
+		o.Seed++
+		if c := gen(storetest.Open(t, engine), o); c == a {
+			t.Fatal("another seed made the same data")
 		}
 	})
 }
