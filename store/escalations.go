@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -507,8 +508,16 @@ func takeSteps(tx *Tx, c *warnConfig, fire []firing, manual bool, note string) e
 			counts[f.step.Action]++
 		}
 	}
+	// In a fixed order of kinds: two transactions that reserve the same kinds in different
+	// orders would each hold one row the other waits for (a deadlock on PostgreSQL).
+	kinds := make([]ding.LadderAction, 0, len(counts))
+	for a := range counts {
+		kinds = append(kinds, a)
+	}
+	slices.Sort(kinds)
 	next := map[ding.LadderAction]int{}
-	for a, n := range counts {
+	for _, a := range kinds {
+		n := counts[a]
 		first, err := nextLetterNumbers(tx, a, c.today.Year, n)
 		if err != nil {
 			return err
