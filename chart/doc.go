@@ -9,8 +9,9 @@
 //   - [Line]: one or several series over categories, with point markers and an optional
 //     dashed reference line such as 时序进度.
 //   - [Donut]: parts of a whole, with percentages and the total in the hole.
-//   - [RankBars]: horizontal bars in the order given ("1. 衢江区"), the value at each
-//     bar's end, highlighted bars and an optional reference line.
+//   - [RankBars]: horizontal bars in the order given ("1. 衢江区"), the value and an
+//     optional note ("红2") at each bar's end, highlighted bars, missing values ("—"), an
+//     optional reference line, and a scale that can be held to full marks or 100 %.
 //   - [Gauge]: completion against 时序进度, as a semicircle or a horizontal bullet.
 //   - [SmallMultiples]: a grid of small line or bar charts, one per unit, on one scale.
 //

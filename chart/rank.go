@@ -10,8 +10,10 @@ import (
 type RankItem struct {
 	Label     string // e.g. 衢江区
 	Value     int64
-	Rank      int  // the number before the label; 0 means the item's position, from 1
-	Highlight bool // drawn in the highlight colour and pattern, with a bold label
+	Rank      int    // the number before the label; 0 means the item's position, from 1
+	Highlight bool   // drawn in the highlight colour and pattern, with a bold label
+	Missing   bool   // no value (a unit without a plan): no bar, "—" for the value; Value is ignored
+	Note      string // a short text after the value, in the highlight colour, e.g. 红2
 }
 
 // Ref is a reference value drawn across a chart, e.g. the average or a target.
@@ -21,8 +23,10 @@ type Ref struct {
 }
 
 // RankBars draws one horizontal bar per item in the order given (sort them first), each
-// labelled "1. 衢江区" on the left and with its value at the bar's end; negative values
-// run left of the zero line. The height follows the number of items.
+// labelled "1. 衢江区" on the left and with its value (and note) at the bar's end; negative
+// values run left of the zero line. The height follows the number of items. The scale
+// takes in the values, the reference line and Max, so that a full mark or 100 % can stay
+// the right end whatever the values.
 type RankBars struct {
 	ID             string             // prefix of element ids; give every chart on a page its own
 	Title          string             // drawn at the top and used as the accessible name
@@ -31,6 +35,7 @@ type RankBars struct {
 	Unit           string             // e.g. 分, 亿元, %
 	Format         func(int64) string // a value as text; default Integer
 	Ref            *Ref               // an optional vertical reference line
+	Max            int64              // the scale reaches at least this far (full marks, 100 %); 0: the values decide
 	NoRank         bool               // labels without the "1. " in front
 	HighlightLabel string             // the legend entry of highlighted bars, e.g. 红旗单位; none if empty
 	Empty          string             // the message when there are no items; default 暂无数据
@@ -38,6 +43,9 @@ type RankBars struct {
 	RowHeight      int                // default 28
 	Dark           bool               // light on dark, for the wall screen
 }
+
+// noteGap is the room between a bar's value and its note.
+const noteGap = 6.0
 
 // SVG draws the chart.
 func (c RankBars) SVG() []byte {
@@ -67,6 +75,19 @@ func (c RankBars) SVG() []byte {
 	labels := make([]string, len(c.Items))
 	var lo, hi int64
 	labelW, valW, negW := 0.0, 0.0, 0.0
+	// shown is an item's value as drawn at its bar's end, and as told with the unit.
+	shown := func(it RankItem) string {
+		if it.Missing {
+			return "—"
+		}
+		return f.o.format(it.Value)
+	}
+	told := func(it RankItem) string {
+		if it.Missing {
+			return "—"
+		}
+		return f.value(it.Value)
+	}
 	for i, it := range c.Items {
 		labels[i] = it.Label
 		if !c.NoRank {
@@ -77,9 +98,14 @@ func (c RankBars) SVG() []byte {
 			labels[i] = strconv.Itoa(rank) + ". " + it.Label
 		}
 		labelW = max(labelW, textWidth(labels[i], textSize))
-		lo, hi = min(lo, it.Value), max(hi, it.Value)
-		w := textWidth(f.o.format(it.Value), textSize)
-		if it.Value < 0 {
+		if !it.Missing {
+			lo, hi = min(lo, it.Value), max(hi, it.Value)
+		}
+		w := textWidth(shown(it), textSize)
+		if it.Note != "" {
+			w += noteGap + textWidth(it.Note, textSize)
+		}
+		if it.Value < 0 && !it.Missing {
 			negW = max(negW, w)
 		} else {
 			valW = max(valW, w)
@@ -88,9 +114,11 @@ func (c RankBars) SVG() []byte {
 	if c.Ref != nil {
 		lo, hi = min(lo, c.Ref.Value), max(hi, c.Ref.Value)
 	}
+	hi = max(hi, c.Max)
 	sc := niceRange(lo, hi, f.o.format)
+	first, last := c.Items[0], c.Items[len(c.Items)-1]
 	desc := fmt.Sprintf("%s：%d 项，%s。第一 %s %s，末位 %s %s。", f.o.name, len(c.Items), caption("", c.Unit),
-		c.Items[0].Label, f.value(c.Items[0].Value), c.Items[len(c.Items)-1].Label, f.value(c.Items[len(c.Items)-1].Value))
+		first.Label, told(first), last.Label, told(last))
 	if c.Ref != nil {
 		desc += c.Ref.Label + " " + f.value(c.Ref.Value) + "。"
 	}
@@ -134,18 +162,28 @@ func (c RankBars) SVG() []byte {
 			if it.Highlight {
 				cls, fill, weight = "rank-bar highlight", f.p.fill(3), ` font-weight="bold"`
 			}
+			if it.Missing {
+				cls += " missing"
+			}
 			fmt.Fprintf(b, `<g class="%s">`+"\n", cls)
 			f.text(b, margin+labelW, cy+4.5, labels[i], labelW, textSize, `text-anchor="end" fill="`+f.th.title+`"`+weight)
-			xv := xAt(it.Value)
-			bx, bw := min(zero, xv), max(zero, xv)-min(zero, xv)
-			fmt.Fprintf(b, `<rect class="bar" x="%s" y="%s" width="%s" height="%s" fill="%s"><title>%s</title></rect>`+"\n",
-				num(bx), num(cy-bh/2), num(bw), num(bh), fill, esc(tip(labels[i], f.value(it.Value))))
+			xv := zero
+			if !it.Missing {
+				xv = xAt(it.Value)
+				bx, bw := min(zero, xv), max(zero, xv)-min(zero, xv)
+				fmt.Fprintf(b, `<rect class="bar" x="%s" y="%s" width="%s" height="%s" fill="%s"><title>%s</title></rect>`+"\n",
+					num(bx), num(cy-bh/2), num(bw), num(bh), fill, esc(tip(labels[i], told(it), it.Note)))
+			}
 			tx, anchor := xv+6, "start"
-			if it.Value < 0 {
+			if it.Value < 0 && !it.Missing {
 				tx, anchor = xv-6, "end"
 			}
-			fmt.Fprintf(&values, `<text class="value" x="%s" y="%s" text-anchor="%s" fill="%s" stroke="%s" stroke-width="3" stroke-linejoin="round" paint-order="stroke"%s>%s</text>`+"\n",
-				num(tx), num(cy+4.5), anchor, f.th.title, f.th.bg, weight, esc(f.o.format(it.Value)))
+			note := ""
+			if it.Note != "" {
+				note = fmt.Sprintf(`<tspan class="note" dx="%s" fill="%s" font-weight="bold">%s</tspan>`, num0(noteGap), f.p.color(3), esc(it.Note))
+			}
+			fmt.Fprintf(&values, `<text class="value" x="%s" y="%s" text-anchor="%s" fill="%s" stroke="%s" stroke-width="3" stroke-linejoin="round" paint-order="stroke"%s>%s%s</text>`+"\n",
+				num(tx), num(cy+4.5), anchor, f.th.title, f.th.bg, weight, esc(shown(it)), note)
 			b.WriteString("</g>\n")
 		}
 		if c.Ref != nil {

@@ -1,6 +1,7 @@
 package chart
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 )
@@ -75,15 +76,20 @@ func TestRankBarsBadInput(t *testing.T) {
 		many = append(many, RankItem{Label: "乡镇" + Integer(int64(i)), Value: int64(1000 - i*11), Highlight: i == 40})
 	}
 	for name, c := range map[string]RankBars{
-		"empty":       {Title: "空"},
-		"one value":   {Items: []RankItem{{Label: "a", Value: 3}}},
-		"all zeros":   {Items: []RankItem{{Label: "a"}, {Label: "b"}}, Unit: "个"},
-		"negative":    {Title: "增速", Unit: "%", Format: Scaled(1, 1), Items: []RankItem{{Label: "a", Value: 123}, {Label: "b", Value: -45}, {Label: "c", Value: -250}}, Ref: &Ref{"全市", 20}},
-		"long labels": {Title: longName + longName, Items: []RankItem{{Label: longName + longName, Value: 5}, {Label: "短", Value: 1}}},
-		"many":        {Items: many, Dark: true, Title: "八十个乡镇", Ref: &Ref{"目标", 900}, HighlightLabel: "本单位"},
-		"xss":         {ID: `x"><g`, Title: xss, Unit: xss, Items: []RankItem{{Label: xss, Value: 1, Highlight: true}}, Ref: &Ref{xss, 1}, HighlightLabel: xss},
-		"huge":        {Items: []RankItem{{Label: "a", Value: 1<<63 - 1}, {Label: "b", Value: -1 << 63}}},
-		"ref outside": {Items: []RankItem{{Label: "a", Value: 10}}, Ref: &Ref{"目标", 50}},
+		"empty":        {Title: "空"},
+		"one value":    {Items: []RankItem{{Label: "a", Value: 3}}},
+		"all zeros":    {Items: []RankItem{{Label: "a"}, {Label: "b"}}, Unit: "个"},
+		"negative":     {Title: "增速", Unit: "%", Format: Scaled(1, 1), Items: []RankItem{{Label: "a", Value: 123}, {Label: "b", Value: -45}, {Label: "c", Value: -250}}, Ref: &Ref{"全市", 20}},
+		"long labels":  {Title: longName + longName, Items: []RankItem{{Label: longName + longName, Value: 5}, {Label: "短", Value: 1}}},
+		"many":         {Items: many, Dark: true, Title: "八十个乡镇", Ref: &Ref{"目标", 900}, HighlightLabel: "本单位"},
+		"xss":          {ID: `x"><g`, Title: xss, Unit: xss, Items: []RankItem{{Label: xss, Value: 1, Highlight: true}}, Ref: &Ref{xss, 1}, HighlightLabel: xss},
+		"huge":         {Items: []RankItem{{Label: "a", Value: 1<<63 - 1}, {Label: "b", Value: -1 << 63}}},
+		"ref outside":  {Items: []RankItem{{Label: "a", Value: 10}}, Ref: &Ref{"目标", 50}},
+		"one max":      {Items: []RankItem{{Label: "a", Value: 3, Note: "红1"}}, Max: 10000, Format: Scaled(2, 2), Unit: "分"},
+		"zeros max":    {Items: []RankItem{{Label: "a"}, {Label: "b", Highlight: true}}, Max: 1000, Unit: "%", Format: Scaled(1, 1)},
+		"all missing":  {Items: []RankItem{{Label: "a", Missing: true, Value: -7}, {Label: "b", Missing: true, Note: "红2"}}, Ref: &Ref{"时序", 0}},
+		"max huge":     {Items: []RankItem{{Label: "a", Value: 1, Note: xss}}, Max: 1<<63 - 1},
+		"max negative": {Items: []RankItem{{Label: "a", Value: -5, Note: "红9"}}, Max: -100, Dark: true},
 	} {
 		t.Run(name, func(t *testing.T) {
 			svg := c.SVG()
@@ -105,6 +111,68 @@ func TestRankBarsBadInput(t *testing.T) {
 	}
 	if h := check(t, RankBars{Items: many}.SVG()).num(t, "height"); h < 80*28 {
 		t.Errorf("height %v for 80 rows", h)
+	}
+}
+
+// TestRankBarsMaxNoteMissing: Max keeps full marks at the scale's end whatever the values;
+// a note follows its value and joins the tooltip; a missing value draws no bar, shows "—"
+// and does not stretch the scale.
+func TestRankBarsMaxNoteMissing(t *testing.T) {
+	c := RankBars{ID: "m", Unit: "%", Format: Scaled(1, 1), Max: 1000, Dark: true, HighlightLabel: "落后时序进度",
+		Ref: &Ref{Label: "时序进度", Value: 500},
+		Items: []RankItem{{Label: "樟潭街道", Value: 800, Note: "红2"}, {Label: "廿里镇", Value: 400, Highlight: true},
+			{Label: "无计划", Missing: true, Value: 99999}}}
+	svg := c.SVG()
+	sample(t, "rank-max", svg)
+	root := check(t, svg)
+	g := root.find("g", "class", "axis axis-value")[0]
+	ls, ts := g.find("line"), g.find("text")
+	if ts[len(ts)-1].text != "100" || ts[0].text != "0" {
+		t.Fatalf("scale %q, want 0 … 100", texts(g))
+	}
+	x0, x1 := ls[0].num(t, "x1"), ls[len(ls)-1].num(t, "x1")
+	bars := root.classed("rect", "bar")
+	if len(bars) != 2 {
+		t.Fatalf("%d bars drawn for 2 values and a missing one", len(bars))
+	}
+	for i, want := range []float64{0.8, 0.4} {
+		if !near(bars[i].num(t, "x"), x0) || !near(bars[i].num(t, "width"), (x1-x0)*want) {
+			t.Errorf("bar %d: width %v of %v", i, bars[i].num(t, "width"), x1-x0)
+		}
+	}
+	if n := len(root.find("g", "class", "rank-bar missing")); n != 1 {
+		t.Errorf("%d missing rows", n)
+	}
+	var vals []string
+	for _, v := range root.classed("text", "value") {
+		vals = append(vals, v.text)
+	}
+	if strings.Join(vals, "|") != "80|40|—" {
+		t.Errorf("values %q", vals)
+	}
+	notes := root.find("tspan", "class", "note")
+	if len(notes) != 1 || notes[0].text != "红2" {
+		t.Errorf("notes %+v", notes)
+	}
+	for _, want := range []string{"1. 樟潭街道 · 80% · 红2", "2. 廿里镇 · 40%", "时序进度 · 50%"} {
+		if !hasTitle(root, want) {
+			t.Errorf("no tooltip %q in %q", want, titles(root))
+		}
+	}
+	if !hasText(root, "3. 无计划") || !hasText(root, "落后时序进度") || !strings.Contains(root.find("desc")[0].text, "末位 无计划 —") {
+		t.Errorf("texts %q, desc %q", texts(root), root.find("desc")[0].text)
+	}
+
+	// Values beyond Max widen the scale; Max below the values changes nothing.
+	c.Max, c.Items = 1000, []RankItem{{Label: "超额", Value: 1250}}
+	if ts := check(t, c.SVG()).find("g", "class", "axis axis-value")[0].find("text"); ts[len(ts)-1].text == "100" {
+		t.Errorf("125%% drawn on a scale ending at 100%%")
+	}
+	low := c
+	low.Max = 10
+	c.Max = 0
+	if !bytes.Equal(low.SVG(), c.SVG()) {
+		t.Errorf("a Max below the values changed the chart")
 	}
 }
 
