@@ -278,14 +278,13 @@ func (db *DB) bulletinCut(ctx context.Context, u *ding.Unit, year, month int) (*
 	}
 
 	// Current warnings with their reasons, most severe first.
-	ws, total, err := db.FindWarnings(ctx, WarningFilter{UnitID: u.ID, Exempt: new(bool), Limit: ding.BulletinListCap})
-	if err != nil {
-		return nil, err
+	var counts = map[string]int64{}
+	for _, c := range dash.Warnings {
+		counts[c.Key] = c.N
+		d.WarningsTotal += int(c.N)
 	}
-	d.WarningsTotal = total
-	for _, w := range ws {
-		d.Warnings = append(d.Warnings, ding.BulletinWarning{ProjectID: w.ProjectID, ProjectName: w.ProjectName, UnitName: w.UnitName, Colour: w.Colour,
-			Rule: w.RuleName, Reason: i18n.T("zh", w.Reason, w.Args...), Since: w.OpenedOn, Periods: w.Periods})
+	if d.Warnings, err = db.bulletinWarnings(ctx, r, u.ID, counts); err != nil {
+		return nil, err
 	}
 
 	// Warnings opened and cleared in the month.
@@ -300,8 +299,8 @@ func (db *DB) bulletinCut(ctx context.Context, u *ding.Unit, year, month int) (*
 	for _, ev := range []string{EventOpened, "cleared"} {
 		if err := scanRows(ctx, r, `SELECT e.project_id, p.name, un.name, e.to_colour, e.from_colour, e.reason, e.args, e.on_date
 		FROM warning_events e JOIN projects p ON p.id = e.project_id JOIN units un ON un.id = p.unit_id
-		WHERE e.on_date >= ? AND e.on_date <= ? AND e.event = ? AND `+sub+` ORDER BY e.on_date, e.id LIMIT `+strconv.Itoa(ding.BulletinListCap),
-			[]any{dateArg(first), dateArg(last), ev, u.ID}, func(rows *sql.Rows) error {
+		WHERE e.event = ? AND e.on_date >= ? AND e.on_date <= ? AND +`+sub+` ORDER BY e.on_date, e.id LIMIT `+strconv.Itoa(ding.BulletinListCap),
+			[]any{ev, dateArg(first), dateArg(last), u.ID}, func(rows *sql.Rows) error {
 				var to, from, reason, args string
 				var e ding.BulletinEvent
 				if err := rows.Scan(&e.ProjectID, &e.ProjectName, &e.UnitName, &to, &from, &reason, &args, dateScan{&e.On}); err != nil {
@@ -592,4 +591,69 @@ func joinLines(ls []string) string {
 		s += l + "\n"
 	}
 	return s
+}
+
+// bulletinWarnings lists the subtree's current warnings of projects that are not exempt,
+// most severe colour first (by the configured ranks) and then by the project's investment,
+// at most ding.BulletinListCap of them. counts are the subtree's warnings per colour (from
+// the rollups). Colour by colour it picks the cheaper of two reads: when a colour covers
+// many projects (a first pass can paint most of a province red) it walks the projects in
+// investment order and stops at the cap; when it covers few, it reads that colour's
+// warnings and sorts them. Both give the same order.
+func (db *DB) bulletinWarnings(ctx context.Context, r reader, unitID int64, counts map[string]int64) ([]ding.BulletinWarning, error) {
+	colours, err := getColours(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	today, err := db.WarningToday(ctx)
+	if err != nil {
+		return nil, err
+	}
+	period := monthKey(today)
+	var all int64 // projects in the whole registry: what a walk in investment order passes over
+	if err := r.queryRow(ctx, `SELECT COALESCE(SUM(n), 0) FROM rollup_projects`).Scan(&all); err != nil {
+		return nil, db.mapErr(err)
+	}
+	ranked := append(ding.ColourScheme(nil), colours...)
+	sort.SliceStable(ranked, func(i, j int) bool { return ranked[i].Rank > ranked[j].Rank })
+	var out []ding.BulletinWarning
+	for _, c := range ranked {
+		need := ding.BulletinListCap - len(out)
+		n := counts[string(c.Key)]
+		if need <= 0 {
+			break
+		}
+		if n == 0 {
+			continue
+		}
+		const cols = `SELECT w.project_id, p.name, un.name, w.colour, COALESCE(wr.name, ''), w.reason, w.args, w.opened_on`
+		const joins = ` JOIN units un ON un.id = p.unit_id LEFT JOIN warning_rules wr ON wr.id = w.rule_id
+			LEFT JOIN project_colours pc ON pc.project_id = p.id`
+		const order = ` ORDER BY p.total_investment DESC, p.id DESC, w.rule_id, w.subject_key LIMIT `
+		var q string
+		// A walk reads about need × all / n projects; a sort reads the colour's n warnings.
+		if float64(need)*float64(all) < float64(n)*float64(n) {
+			// CROSS JOIN keeps projects the outer loop on SQLite (read in investment order by
+			// projects_investment), and + keeps the unit condition a filter.
+			q = cols + ` FROM projects p CROSS JOIN warnings w` + joins + `
+				WHERE w.project_id = p.id AND w.colour = ? AND +p.unit_id IN (SELECT descendant_id FROM unit_closure WHERE ancestor_id = ?) AND COALESCE(pc.exempt, ?) = ?` + order
+		} else {
+			q = cols + ` FROM warnings w JOIN projects p ON p.id = w.project_id` + joins + `
+				WHERE w.colour = ? AND p.unit_id IN (SELECT descendant_id FROM unit_closure WHERE ancestor_id = ?) AND COALESCE(pc.exempt, ?) = ?` + order
+		}
+		if err := scanRows(ctx, r, q+strconv.Itoa(need), []any{string(c.Key), unitID, false, false}, func(rows *sql.Rows) error {
+			var w ding.BulletinWarning
+			var reason, args string
+			if err := rows.Scan(&w.ProjectID, &w.ProjectName, &w.UnitName, &w.Colour, &w.Rule, &reason, &args, fastDate{&w.Since}); err != nil {
+				return err
+			}
+			w.Reason = i18n.T("zh", reason, decodeArgs(args)...)
+			w.Periods = periodsSince(w.Since, period)
+			out = append(out, w)
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }

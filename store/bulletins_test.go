@@ -1,6 +1,8 @@
 package store_test
 
 import (
+	"fmt"
+	"sort"
 	"strings"
 	"testing"
 
@@ -92,5 +94,100 @@ func TestBulletin(t *testing.T) {
 		if prev, err := db.PreviousBulletin(office, pub); err != nil || prev != nil {
 			t.Fatalf("previous of May: %+v %v", prev, err)
 		}
+	})
+}
+
+// TestBulletinWarnings: the bulletin's list of current warnings — most severe colour first,
+// then by investment — is the same whichever read it takes (sorting a colour's warnings or
+// walking projects in investment order), and its total, from the rollups, counts exactly
+// the warnings of projects that are not exempt, also after an exemption.
+func TestBulletinWarnings(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := sys()
+		setNow(db, day(2024, 12, 20))
+		if _, err := db.Generate(ctx, store.GenOptions{Seed: 5, Units: 60, Projects: 300, ReportsPerProject: 24}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.RecomputeWarnings(ctx, ding.Date{}); err != nil {
+			t.Fatal(err)
+		}
+		colours, err := db.Colours(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		check := func(step string) {
+			t.Helper()
+			d, err := db.DashboardFor(ctx, 1, 2024, 12)
+			if err != nil {
+				t.Fatal(err)
+			}
+			counts, total := map[string]int64{}, int64(0)
+			for _, c := range d.Warnings {
+				counts[c.Key] = c.N
+				total += c.N
+			}
+			ws, n, err := db.FindWarnings(ctx, store.WarningFilter{UnitID: 1, Exempt: new(bool)})
+			if err != nil || int64(n) != total || len(ws) != n || n <= ding.BulletinListCap {
+				t.Fatalf("%s: rollup total %d, FindWarnings %d (%d rows) %v — want equal and over the cap", step, total, n, len(ws), err)
+			}
+			invest := map[int64]int64{}
+			for _, w := range ws {
+				if _, ok := invest[w.ProjectID]; !ok {
+					p, err := db.FindProjectByID(ctx, w.ProjectID)
+					if err != nil {
+						t.Fatal(err)
+					}
+					invest[w.ProjectID] = p.TotalInvestment
+				}
+			}
+			sort.SliceStable(ws, func(i, j int) bool {
+				a, b := ws[i], ws[j]
+				if ra, rb := colours.Rank(a.Colour), colours.Rank(b.Colour); ra != rb {
+					return ra > rb
+				}
+				if invest[a.ProjectID] != invest[b.ProjectID] {
+					return invest[a.ProjectID] > invest[b.ProjectID]
+				}
+				if a.ProjectID != b.ProjectID {
+					return a.ProjectID > b.ProjectID
+				}
+				if a.RuleID != b.RuleID {
+					return a.RuleID < b.RuleID
+				}
+				return a.SubjectKey < b.SubjectKey
+			})
+			var want []string
+			for _, w := range ws[:ding.BulletinListCap] {
+				want = append(want, fmt.Sprintf("%d %s %s %s", w.ProjectID, w.Colour, w.RuleName, w.OpenedOn))
+			}
+			inflated := map[string]int64{}
+			for k, v := range counts {
+				inflated[k] = v * 1_000_000
+			}
+			for _, cs := range []map[string]int64{counts, inflated} {
+				got, err := db.BulletinWarningsForTest(ctx, 1, cs)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var g []string
+				for _, w := range got {
+					g = append(g, fmt.Sprintf("%d %s %s %s", w.ProjectID, w.Colour, w.Rule, w.Since))
+				}
+				if strings.Join(g, "\n") != strings.Join(want, "\n") {
+					t.Fatalf("%s: the list (counts %v) differs from the reference:\n%s\nwant\n%s", step, cs, strings.Join(g, "\n")[:400], strings.Join(want, "\n")[:400])
+				}
+			}
+		}
+		check("after the first pass")
+		// An approved exemption takes the project's warnings out of the count and the list.
+		ws, _, _ := db.FindWarnings(ctx, store.WarningFilter{UnitID: 1, Limit: 1})
+		x := &store.Exemption{ProjectID: ws[0].ProjectID, Kind: store.ExemptForceMajeure, Reason: "台风导致停工", ValidUntil: day(2025, 6, 30)}
+		if err := db.RequestExemption(ctx, x); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.DecideExemption(ctx, x.ID, true, "同意", day(2025, 6, 30)); err != nil {
+			t.Fatal(err)
+		}
+		check("after an exemption")
 	})
 }

@@ -39,6 +39,7 @@ type Dashboard struct {
 	SignedInStats                int64   `json:"signed_in_stats"` // signed and entering statistics this year
 
 	Colours      []Count `json:"colours"`       // projects by warning colour now
+	Warnings     []Count `json:"warnings"`      // current warnings by colour, of projects not exempt
 	NewWarnings  []Count `json:"new_warnings"`  // warnings opened in the month, by colour
 	Cleared      int64   `json:"cleared"`       // warnings cleared in the month
 	Demands      []Count `json:"demands"`       // demands by status now
@@ -297,6 +298,17 @@ func (db *DB) DashboardFor(ctx context.Context, unitID int64, year, month int) (
 	}
 	for _, c := range []string{"red", "yellow", "blue"} {
 		d.Colours = append(d.Colours, Count{c, colours[c]})
+	}
+	if err := scanRows(ctx, r, `SELECT colour, SUM(n) FROM rollup_warning_counts WHERE `+uc+` GROUP BY colour ORDER BY colour`, ua, func(rows *sql.Rows) error {
+		var c string
+		var n int64
+		if err := rows.Scan(&c, &n); err != nil {
+			return err
+		}
+		d.Warnings = append(d.Warnings, Count{c, n})
+		return nil
+	}); err != nil {
+		return nil, err
 	}
 	for _, id := range order {
 		l := lines[id]

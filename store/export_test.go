@@ -1,6 +1,10 @@
 package store
 
-import "context"
+import (
+	"context"
+
+	"ding"
+)
 
 // TamperAuditForTest tries to change and delete audit entries directly; the database
 // must refuse both.
@@ -42,4 +46,10 @@ func (db *DB) BulkValuesForTest(ctx context.Context, rows [][5]int64) error {
 	// Statistics, as a database in service has them (autovacuum would analyze later).
 	_, err = db.write.ExecContext(ctx, `ANALYZE`)
 	return err
+}
+
+// BulletinWarningsForTest runs the bulletin's warning list with the given counts per
+// colour (inflating them makes it walk projects in investment order instead of sorting).
+func (db *DB) BulletinWarningsForTest(ctx context.Context, unitID int64, counts map[string]int64) ([]ding.BulletinWarning, error) {
+	return db.bulletinWarnings(ctx, db.reader(), unitID, counts)
 }

@@ -9,7 +9,8 @@ import (
 // by stage and tier, investment completed per month with its manufacturing, high-tech and
 // private parts, projects signed (by tier), started, entering statistics per month, the
 // annual plans, and the warning colours. Triggers on projects, project_months,
-// project_years and project_colours put the lead units of changed projects into
+// project_years, project_colours and warnings (current warnings counted by colour,
+// migration 0012) put the lead units of changed projects into
 // rollup_dirty; refreshRollups rebuilds those units (and only those) before a dashboard
 // sums, so a dashboard is never staler than the last committed write and costs a few
 // thousand rows instead of every project.
@@ -58,6 +59,7 @@ func (db *DB) refreshRollups(ctx context.Context) error {
 			`DELETE FROM rollup_years WHERE unit_id IN ` + in,
 			`DELETE FROM rollup_colours WHERE unit_id IN ` + in,
 			`DELETE FROM rollup_warnings WHERE unit_id IN ` + in,
+			`DELETE FROM rollup_warning_counts WHERE unit_id IN ` + in,
 			`INSERT INTO rollup_projects (unit_id, stage, tier, n, investment)
 				SELECT unit_id, stage, tier, COUNT(*), SUM(total_investment) FROM projects WHERE unit_id IN ` + in + ` GROUP BY unit_id, stage, tier`,
 			`INSERT INTO rollup_years (unit_id, year, plan, projects)
@@ -66,6 +68,10 @@ func (db *DB) refreshRollups(ctx context.Context) error {
 			`INSERT INTO rollup_colours (unit_id, colour, n)
 				SELECT p.unit_id, c.colour, COUNT(*) FROM project_colours c JOIN projects p ON p.id = c.project_id
 				WHERE p.unit_id IN ` + in + ` AND c.colour <> '' AND c.exempt = ? GROUP BY p.unit_id, c.colour`,
+			`INSERT INTO rollup_warning_counts (unit_id, colour, n)
+				SELECT p.unit_id, w.colour, COUNT(*) FROM warnings w JOIN projects p ON p.id = w.project_id
+				LEFT JOIN project_colours c ON c.project_id = w.project_id
+				WHERE p.unit_id IN ` + in + ` AND COALESCE(c.exempt, ?) = ? GROUP BY p.unit_id, w.colour`,
 			// Months: investment from project_months, then each dated count, merged by an
 			// upsert (a month may have signings and no investment).
 			`INSERT INTO rollup_months (unit_id, year, month, completed, manufacturing, high_tech, private)
@@ -80,6 +86,8 @@ func (db *DB) refreshRollups(ctx context.Context) error {
 			switch {
 			case strings.Contains(q, "c.exempt = ?"):
 				args = append(append([]any{}, chunk...), false)
+			case strings.Contains(q, "COALESCE(c.exempt, ?) = ?"):
+				args = append(append([]any{}, chunk...), false, false)
 			case strings.Contains(q, "p.manufacturing = ?"):
 				args = append([]any{true, true, true}, chunk...)
 			}
