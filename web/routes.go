@@ -11,6 +11,7 @@ func (s *Server) pageRoutes() {
 	s.settingsPageRoutes() // page_settings.go: 产业链 list, reporting window
 	s.importPageRoutes()   // page_import.go: Excel template, import preview/commit, exports
 	s.warningPageRoutes()  // page_warnings.go, page_rules.go: board, project warnings, exemptions, rules
+	s.warningEventRoutes() // page_warning_events.go: the month's warning events (page, export, API)
 	s.inboxPageRoutes()    // page_inbox.go: inbox, notification preferences, robots and delivery
 	s.escalationPageRoutes()
 	s.itemPageRoutes()    // page_items.go, page_calendar.go: demands and action items, the working-day calendar
@@ -24,6 +25,7 @@ func (s *Server) pageRoutes() {
 	s.dashboardRoutes()     // page_dashboard.go, api_dashboard.go
 	s.bulletinRoutes()      // page_bulletins.go, api_bulletins.go: the monthly bulletin
 	s.statisticsRoutes()    // page_statistics.go: the year's statistics
+	s.jobRoutes()           // page_jobs.go: background job runs (page and API)
 }
 
 // apiRoutes registers the JSON API under /api/v1 (api.go and api_*.go).
