@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"ding"
+	"ding/internal/crash"
 	"ding/store"
 )
 
@@ -132,6 +133,7 @@ func (s *Sender) RunOnce(ctx context.Context) (Result, error) {
 		return res, err
 	}
 	res.Claimed = len(ns)
+	crash.Point("notify.claimed") // leased, nothing sent
 	// Outcomes are recorded even when ctx ends during a send: the message went out, and
 	// not recording it would only send it again.
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
@@ -160,6 +162,7 @@ func (s *Sender) RunOnce(ctx context.Context) (Result, error) {
 			return res, errCrashed
 		}
 		if err == nil {
+			crash.Point("notify.accepted") // the channel accepted n; ding has not recorded it
 			if err := s.DB.MarkSent(rctx, n, s.now()); err != nil {
 				// The lease ends and the row is sent again: the documented window.
 				return res, fmt.Errorf("record sent %s: %w", n.MessageID, err)

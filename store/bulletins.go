@@ -11,6 +11,7 @@ import (
 
 	"ding"
 	"ding/i18n"
+	"ding/internal/crash"
 )
 
 // Monthly bulletins (ding/bulletin.go). The project office of a unit builds the month's
@@ -560,9 +561,11 @@ func (db *DB) PublishBulletin(ctx context.Context, id int64, version int) (*ding
 	if err := enqueue(tx, m); err != nil {
 		return nil, err
 	}
+	crash.Point("bulletin.publish") // status, audit event and notifications written, not committed
 	if err := tx.commit(); err != nil {
 		return nil, err
 	}
+	crash.Point("bulletin.published") // committed; the notifications wait for the sender
 	return db.FindBulletin(ctx, id)
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"ding"
+	"ding/internal/crash"
 )
 
 // ImportProject is one project row of an import, with its sheet row number.
@@ -122,6 +123,7 @@ func (db *DB) Import(ctx context.Context, b ImportBatch, commit bool) (*ImportRe
 		default:
 			res.Unchanged++
 		}
+		crash.Point("import.row") // a project row is written, the transaction open
 	}
 	type py struct {
 		id   int64
@@ -180,9 +182,11 @@ func (db *DB) Import(ctx context.Context, b ImportBatch, commit bool) (*ImportRe
 	}); err != nil {
 		return nil, err
 	}
+	crash.Point("import.commit") // every row and the audit event written, not committed
 	if err := tx.commit(); err != nil {
 		return nil, err
 	}
+	crash.Point("import.committed") // committed, not yet answered
 	res.Committed = true
 	return res, nil
 }

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"ding"
+	"ding/internal/crash"
 )
 
 // Indicators, annual targets and monthly actuals (ding/target.go). Indicators are shared
@@ -334,6 +335,7 @@ func (db *DB) SetValues(ctx context.Context, ws []ValueWrite, source string, com
 			return 0, nil, err
 		}
 	}
+	crash.Point("values.commit") // every value and the audit event written, not committed
 	return len(plans), nil, tx.commit()
 }
 
