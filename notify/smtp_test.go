@@ -1,14 +1,8 @@
 package notify
 
 import (
-	"bufio"
 	"context"
-	"encoding/base64"
 	"errors"
-	"io"
-	"mime"
-	"net"
-	"net/mail"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,258 +10,18 @@ import (
 	"time"
 
 	"ding"
+	"ding/notify/smtptest"
 	"ding/store"
 	"ding/store/storetest"
 )
 
-// smtpServer is a minimal SMTP server on loopback: EHLO/HELO, optional AUTH PLAIN, MAIL,
-// RCPT, DATA, RSET, NOOP, QUIT. It records what it accepted, can be taken down (connections
-// refused) and brought back on the same port.
-type smtpServer struct {
-	t    testing.TB
-	addr string
+// The SMTP server of these tests is smtptest's.
+type (
+	smtpServer  = smtptest.Server
+	smtpMessage = smtptest.Message
+)
 
-	mu       sync.Mutex
-	ln       net.Listener
-	msgs     []smtpMessage
-	auth     string                     // "user\x00password" to require AUTH PLAIN; empty: no AUTH
-	onData   func(m smtpMessage) string // optional: the reply to the end of DATA ("" = 250)
-	refuseTo string                     // RCPT to this address gets 550
-	wg       sync.WaitGroup
-}
-
-// smtpMessage is one accepted message.
-type smtpMessage struct {
-	From, To  string
-	MessageID string
-	Subject   string // decoded
-	Header    mail.Header
-	Body      string // decoded
-	Raw       string
-}
-
-// set changes the server's behaviour under its lock: sessions read it concurrently.
-func (s *smtpServer) set(fn func()) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	fn()
-}
-
-func newSMTPServer(t testing.TB) *smtpServer {
-	t.Helper()
-	s := &smtpServer{t: t}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.addr = ln.Addr().String()
-	s.serve(ln)
-	t.Cleanup(func() {
-		s.Down()
-		s.wg.Wait()
-	})
-	return s
-}
-
-func (s *smtpServer) serve(ln net.Listener) {
-	s.mu.Lock()
-	s.ln = ln
-	s.mu.Unlock()
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			s.wg.Add(1)
-			go func() {
-				defer s.wg.Done()
-				s.session(c)
-			}()
-		}
-	}()
-}
-
-// Down closes the listener: new connections are refused.
-func (s *smtpServer) Down() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.ln != nil {
-		s.ln.Close()
-		s.ln = nil
-	}
-}
-
-// Up listens again on the same address.
-func (s *smtpServer) Up() {
-	s.t.Helper()
-	var ln net.Listener
-	var err error
-	for range 50 { // the port may take a moment to be free again
-		if ln, err = net.Listen("tcp", s.addr); err == nil {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	if err != nil {
-		s.t.Fatalf("smtp server up again on %s: %v", s.addr, err)
-	}
-	s.serve(ln)
-}
-
-// Messages returns what was accepted so far.
-func (s *smtpServer) Messages() []smtpMessage {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]smtpMessage(nil), s.msgs...)
-}
-
-func (s *smtpServer) session(c net.Conn) {
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(10 * time.Second))
-	r := bufio.NewReader(c)
-	say := func(line string) { io.WriteString(c, line+"\r\n") }
-	s.mu.Lock()
-	needAuth := s.auth
-	s.mu.Unlock()
-	say("220 test.local ESMTP ready")
-	var from string
-	var to []string
-	authed := needAuth == ""
-	for {
-		line, err := r.ReadString('\n')
-		if err != nil {
-			return
-		}
-		line = strings.TrimRight(line, "\r\n")
-		verb := strings.ToUpper(line)
-		switch {
-		case strings.HasPrefix(verb, "EHLO"):
-			if needAuth != "" {
-				say("250-test.local")
-				say("250-AUTH PLAIN")
-				say("250 8BITMIME")
-			} else {
-				say("250-test.local")
-				say("250 8BITMIME")
-			}
-		case strings.HasPrefix(verb, "HELO"):
-			say("250 test.local")
-		case strings.HasPrefix(verb, "AUTH PLAIN "):
-			b, _ := base64.StdEncoding.DecodeString(strings.TrimSpace(line[len("AUTH PLAIN "):]))
-			if strings.TrimPrefix(string(b), "\x00") == needAuth {
-				authed = true
-				say("235 2.7.0 Authentication successful")
-			} else {
-				say("535 5.7.8 Authentication failed")
-			}
-		case strings.HasPrefix(verb, "MAIL FROM:"):
-			if !authed {
-				say("530 5.7.0 Authentication required")
-				continue
-			}
-			from = angleAddr(line[len("MAIL FROM:"):])
-			to = nil
-			say("250 OK")
-		case strings.HasPrefix(verb, "RCPT TO:"):
-			addr := angleAddr(line[len("RCPT TO:"):])
-			s.mu.Lock()
-			refuse := s.refuseTo
-			s.mu.Unlock()
-			if addr == refuse {
-				say("550 5.1.1 No such user")
-				continue
-			}
-			to = append(to, addr)
-			say("250 OK")
-		case verb == "DATA":
-			if from == "" || len(to) == 0 {
-				say("503 5.5.1 Bad sequence")
-				continue
-			}
-			say("354 End data with <CR><LF>.<CR><LF>")
-			var b strings.Builder
-			for {
-				l, err := r.ReadString('\n')
-				if err != nil {
-					return
-				}
-				if l == ".\r\n" {
-					break
-				}
-				b.WriteString(strings.TrimPrefix(l, ".")) // dot-unstuffing
-			}
-			m := parseSMTPMessage(s.t, from, strings.Join(to, ","), b.String())
-			s.mu.Lock()
-			onData := s.onData
-			s.mu.Unlock()
-			reply := ""
-			if onData != nil {
-				reply = onData(m)
-			}
-			if reply == "" || strings.HasPrefix(reply, "250") || reply == "hang" {
-				s.mu.Lock()
-				s.msgs = append(s.msgs, m)
-				s.mu.Unlock()
-			}
-			if reply == "" {
-				reply = "250 2.0.0 OK queued"
-			}
-			if reply == "hang" { // accept, but never say so: wait for the client to give up
-				io.Copy(io.Discard, r)
-				return
-			}
-			say(reply)
-			from, to = "", nil
-		case verb == "RSET":
-			from, to = "", nil
-			say("250 OK")
-		case verb == "NOOP":
-			say("250 OK")
-		case verb == "QUIT":
-			say("221 Bye")
-			return
-		default:
-			say("502 5.5.2 Command not recognized")
-		}
-	}
-}
-
-// angleAddr returns the address in "<addr> PARAM=…".
-func angleAddr(s string) string {
-	s = strings.TrimSpace(s)
-	if i, j := strings.IndexByte(s, '<'), strings.IndexByte(s, '>'); i >= 0 && j > i {
-		return s[i+1 : j]
-	}
-	return strings.Fields(s + " ")[0]
-}
-
-func parseSMTPMessage(t testing.TB, from, to, raw string) smtpMessage {
-	m := smtpMessage{From: from, To: to, Raw: raw}
-	msg, err := mail.ReadMessage(strings.NewReader(raw))
-	if err != nil {
-		t.Errorf("smtp server: unreadable message: %v\n%s", err, raw)
-		return m
-	}
-	m.Header = msg.Header
-	m.MessageID = msg.Header.Get("Message-ID")
-	dec := new(mime.WordDecoder)
-	if m.Subject, err = dec.DecodeHeader(msg.Header.Get("Subject")); err != nil {
-		t.Errorf("smtp server: subject: %v", err)
-	}
-	b, _ := io.ReadAll(msg.Body)
-	if msg.Header.Get("Content-Transfer-Encoding") == "base64" {
-		d, err := base64.StdEncoding.DecodeString(strings.ReplaceAll(string(b), "\r\n", ""))
-		if err != nil {
-			t.Errorf("smtp server: body: %v", err)
-		}
-		b = d
-	}
-	m.Body = string(b)
-	return m
-}
+func newSMTPServer(t testing.TB) *smtpServer { return smtptest.New(t) }
 
 // ---- The fixture: a database with users, a fake clock, a sender. ----
 
@@ -333,7 +87,7 @@ func (f *fixture) mail(t *testing.T, subject string, users ...*ding.User) {
 func (f *fixture) sender(srv *smtpServer) *Sender {
 	return &Sender{
 		DB:      f.db,
-		Mail:    &Mailer{Addr: srv.addr, From: "鼎 <ding@ding.example.cn>"},
+		Mail:    &Mailer{Addr: srv.Addr, From: "鼎 <ding@ding.example.cn>"},
 		BaseURL: "https://ding.example.cn/",
 		Now:     f.clock.Now,
 		Timeout: 5 * time.Second,
@@ -382,7 +136,7 @@ func TestSMTPMessage(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db, 1)
 		srv := newSMTPServer(t)
-		srv.set(func() { srv.auth = "ding\x00s3cret" })
+		srv.Set(func() { srv.Auth = "ding\x00s3cret" })
 		f.mail(t, "【黄色预警】衢江区某重大项目投资进度滞后，请及时处理", f.users[0])
 		s := f.sender(srv)
 		s.Mail.Username, s.Mail.Password = "ding", "s3cret"
@@ -562,15 +316,15 @@ func TestSMTPCancelledBeforeAnswer(t *testing.T) {
 		f.mail(t, "预警", f.users...)
 		rows := f.emails(t)
 		ctx, cancel := context.WithCancel(context.Background())
-		srv.mu.Lock()
-		srv.onData = func(m smtpMessage) string {
-			if strings.Contains(m.MessageID, rows[0].MessageID) && ctx.Err() == nil {
-				cancel() // the process is told to stop while the server is saying yes
-				return "hang"
+		srv.Set(func() {
+			srv.OnData = func(m smtpMessage) string {
+				if strings.Contains(m.MessageID, rows[0].MessageID) && ctx.Err() == nil {
+					cancel() // the process is told to stop while the server is saying yes
+					return "hang"
+				}
+				return ""
 			}
-			return ""
-		}
-		srv.mu.Unlock()
+		})
 		s := f.sender(srv)
 		res, err := s.RunOnce(ctx)
 		if !errors.Is(err, context.Canceled) || res.Retry != 1 || res.Sent != 0 {
@@ -582,7 +336,7 @@ func TestSMTPCancelledBeforeAnswer(t *testing.T) {
 		if got[0].Attempts != 1 || got[0].Status != store.NotifyPending || got[1].Attempts != 0 {
 			t.Fatalf("rows after the stop: %+v %+v", got[0], got[1])
 		}
-		srv.set(func() { srv.onData = nil })
+		srv.Set(func() { srv.OnData = nil })
 		if res, _ := f.sender(srv).RunOnce(context.Background()); res.Sent != 1 {
 			t.Fatalf("the untouched row: %+v", res)
 		}
@@ -600,7 +354,7 @@ func TestSMTPRecipientRefused(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db, 2)
 		srv := newSMTPServer(t)
-		srv.set(func() { srv.refuseTo = f.users[0].Email })
+		srv.Set(func() { srv.RefuseTo = f.users[0].Email })
 		f.mail(t, "预警", f.users...)
 		res, err := f.sender(srv).RunOnce(context.Background())
 		if err != nil || res.Failed != 1 || res.Sent != 1 {
