@@ -1,0 +1,6 @@
+//go:build !race
+
+package loadtest_test
+
+// smallRequests is TestLoadtestSmall's number of requests.
+const smallRequests = 400
