@@ -25,9 +25,7 @@ Usage:
   ding user token NAME [--label LABEL]
   ding unit add --name 名称 --kind KIND [--code CODE] [--parent UNIT]
   ding unit list
-  ding backup  --out FILE [--with-files]
-  ding restore --from FILE [--force]
-  ding check   [--limit 20] [--no-files]
+  ding backup  --out FILE
   ding gen     [--projects 100000] [--reports-per-project 24] [--units 3000] [--users N] [--demands N] [--password PW] [--seed 1] [--quiet] [--data DIR] [--db DSN]
   ding loadtest --url http://127.0.0.1:8080 --password PW [--users 200] [--duration 1m] [--requests N] [--think 3s] [--json] [--data DIR] [--db DSN]
   ding warn recompute [--date YYYY-MM-DD]
@@ -72,10 +70,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return env.unit(args[1:])
 	case "backup":
 		return env.backup(args[1:])
-	case "restore":
-		return env.restore(args[1:])
-	case "check":
-		return env.check(args[1:])
 	case "warn":
 		return env.warn(args[1:])
 	case "gen":
