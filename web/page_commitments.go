@@ -348,16 +348,6 @@ func (s *Server) commitmentAdd(w http.ResponseWriter, r *http.Request) error {
 	return redirect(w, r, "/projects/"+itoa(id)+"/commitments", "commitui_added")
 }
 
-// commitVersion reads the version a form was made from; a form without it cannot prove it
-// saw the latest clause.
-func commitVersion(r *http.Request) (int, error) {
-	n, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("version")))
-	if err != nil || n <= 0 {
-		return 0, ding.Errorf(ding.ECONFLICT, "commit.stale")
-	}
-	return n, nil
-}
-
 // commitmentOf reads a clause in the caller's scope (404 outside it).
 func (s *Server) commitmentOf(ctx context.Context, id int64) (*ding.Commitment, error) {
 	cs, _, err := s.db.FindCommitments(ctx, store.CommitmentFilter{ID: id, Limit: 1})
@@ -398,7 +388,7 @@ func (s *Server) commitmentConfirm(w http.ResponseWriter, r *http.Request) error
 		}
 		return s.commitFailed(w, r, c.ProjectID, posted, ding.FieldError("kept", "commitui.kept_required"))
 	}
-	ver, err := commitVersion(r)
+	ver, err := postedVersion(r, "commit.stale")
 	if err == nil {
 		_, err = s.db.ConfirmCommitment(ctx, id, kept, r.PostFormValue("note"), ver)
 	}
@@ -419,7 +409,7 @@ func (s *Server) commitmentWaive(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ver, err := commitVersion(r)
+	ver, err := postedVersion(r, "commit.stale")
 	if err == nil {
 		_, err = s.db.WaiveCommitment(ctx, id, r.PostFormValue("reason"), ver)
 	}

@@ -421,10 +421,9 @@ func (s *Server) contestUpdate(w http.ResponseWriter, r *http.Request) error {
 	}
 	c, fe := contestFromForm(r.PostForm)
 	c.ID = before.ID
-	ver, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("version")))
-	if err != nil || ver <= 0 {
-		// A form without its version cannot prove it saw the latest facts.
-		fe = append(formErrors{ding.AsError(ding.Errorf(ding.ECONFLICT, "contest.stale"))}, fe...)
+	ver, err := postedVersion(r, "contest.stale")
+	if err != nil {
+		fe = append(formErrors{ding.AsError(err)}, fe...)
 	}
 	c.Version = ver
 	if len(fe) == 0 {
@@ -772,12 +771,12 @@ func (s *Server) contestStatus(w http.ResponseWriter, r *http.Request) error {
 	if !slices.Contains(contestStatuses, st) {
 		return ding.FieldError("status", "err.bad_param", "status")
 	}
-	ver, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("version")))
-	if err != nil || ver <= 0 {
+	ver, verr := postedVersion(r, "contest.stale")
+	if verr != nil {
 		if _, err := s.db.FindContest(r.Context(), id); err != nil {
 			return err
 		}
-		return s.contestFailed(w, r, "status", 0, ding.Errorf(ding.ECONFLICT, "contest.stale"))
+		return s.contestFailed(w, r, "status", 0, verr)
 	}
 	if _, err := s.db.SetContestStatus(r.Context(), id, st, ver); err != nil {
 		return s.contestFailed(w, r, "status", 0, err)

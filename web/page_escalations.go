@@ -651,16 +651,6 @@ func (s *Server) escFormFailed(w http.ResponseWriter, r *http.Request, posted st
 	return s.renderEscalation(w, r, statusOf(ding.ErrorCode(err)), posted, err)
 }
 
-// formVersion reads the version a form was made from; a form without it cannot prove it saw
-// the latest record.
-func formVersion(r *http.Request) (int, error) {
-	n, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("version")))
-	if err != nil || n <= 0 {
-		return 0, ding.Errorf(ding.ECONFLICT, "escalation.stale")
-	}
-	return n, nil
-}
-
 // escalationReply answers POST /escalations/{id}/reply: reply, replied_on, version.
 func (s *Server) escalationReply(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
@@ -669,7 +659,7 @@ func (s *Server) escalationReply(w http.ResponseWriter, r *http.Request) error {
 	}
 	var fe formErrors
 	on := formDate(r.PostForm, "replied_on", &fe)
-	ver, err := formVersion(r)
+	ver, err := postedVersion(r, "escalation.stale")
 	fe.add(err)
 	if len(fe) == 0 {
 		_, err = s.db.ReplyLetter(r.Context(), id, r.PostFormValue("reply"), on, ver)
@@ -692,7 +682,7 @@ func (s *Server) escalationInterview(w http.ResponseWriter, r *http.Request) err
 	iv := ding.Interview{HeldOn: formDate(r.PostForm, "held_on", &fe), Interviewer: r.PostFormValue("interviewer"),
 		Interviewees: r.PostFormValue("interviewees"), Commitments: r.PostFormValue("commitments"),
 		FollowUpOn: formDate(r.PostForm, "follow_up_on", &fe)}
-	ver, err := formVersion(r)
+	ver, err := postedVersion(r, "escalation.stale")
 	fe.add(err)
 	if len(fe) == 0 {
 		_, err = s.db.RecordInterview(r.Context(), id, iv, ver)
@@ -710,7 +700,7 @@ func (s *Server) escalationWithdraw(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	ver, err := formVersion(r)
+	ver, err := postedVersion(r, "escalation.stale")
 	if err == nil {
 		_, err = s.db.WithdrawEscalation(r.Context(), id, r.PostFormValue("reason"), ver)
 	}

@@ -307,10 +307,9 @@ func (s *Server) indicatorUpdate(w http.ResponseWriter, r *http.Request) error {
 	}
 	ind, fe := indicatorFromForm(r.PostForm)
 	ind.ID = before.ID
-	ver, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("version")))
-	if err != nil || ver <= 0 {
-		// A form without its version cannot prove it saw the latest definition.
-		fe.add(ding.Errorf(ding.ECONFLICT, "target.stale"))
+	ver, err := postedVersion(r, "target.stale")
+	if err != nil {
+		fe.add(err)
 	}
 	ind.Version = ver
 	if len(fe) == 0 {

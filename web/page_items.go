@@ -961,16 +961,6 @@ func (d *itemData) stepForm(v *view, act string) *itemStepForm {
 	return f
 }
 
-// itemFormVersion reads the version a form was made from; a form without it cannot prove
-// it saw the latest record.
-func itemFormVersion(r *http.Request) (int, error) {
-	n, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("version")))
-	if err != nil || n <= 0 {
-		return 0, ding.Errorf(ding.ECONFLICT, "item.stale")
-	}
-	return n, nil
-}
-
 // itemFormFailed answers a failed form of an item's page: problems the user can fix or
 // should read (invalid, stale, not theirs to do) show the page again with the typed values
 // and the message, under the field of the form when it names one; anything else (not
@@ -1005,7 +995,7 @@ func (s *Server) itemStep(w http.ResponseWriter, r *http.Request) error {
 		return s.itemFormFailed(w, r, "", ding.Errorf(ding.EINVALID, "itemui.action_unknown"))
 	}
 	var fe formErrors
-	ver, err := itemFormVersion(r)
+	ver, err := postedVersion(r, "item.stale")
 	fe.add(err)
 	st := store.ItemStep{Action: act, Comment: form.Get("comment"), Version: ver, Done: form.Get("done") == "1", OnSite: form.Get("on_site") == "1"}
 	switch act {

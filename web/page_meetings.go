@@ -376,10 +376,9 @@ func (s *Server) meetingUpdate(w http.ResponseWriter, r *http.Request) error {
 	}
 	m, fe := meetingFromForm(r.PostForm)
 	m.ID = before.ID
-	ver, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("version")))
-	if err != nil || ver <= 0 {
-		// A form without its version cannot prove it saw the latest facts.
-		fe = append(formErrors{ding.AsError(ding.Errorf(ding.ECONFLICT, "meeting.stale"))}, fe...)
+	ver, err := postedVersion(r, "meeting.stale")
+	if err != nil {
+		fe = append(formErrors{ding.AsError(err)}, fe...)
 	}
 	m.Version = ver
 	if len(fe) == 0 {
@@ -933,9 +932,9 @@ func (s *Server) meetingHold(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ver, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("version")))
-	if err != nil || ver <= 0 {
-		return s.meetingFailed(w, r, "hold", 0, ding.Errorf(ding.ECONFLICT, "meeting.stale"))
+	ver, err := postedVersion(r, "meeting.stale")
+	if err != nil {
+		return s.meetingFailed(w, r, "hold", 0, err)
 	}
 	if _, err := s.db.HoldMeeting(r.Context(), id, r.PostFormValue("summary"), ver); err != nil {
 		return s.meetingFailed(w, r, "hold", 0, err)
