@@ -17,6 +17,9 @@ type metrics struct {
 	start  time.Time
 	counts map[countKey]uint64
 	hists  map[string]*histogram
+
+	pressure pressureCounts // busy refusals and timeouts (pressure.go)
+	gate     *gate          // the heavy slots, for their gauges
 }
 
 type countKey struct {
@@ -34,7 +37,7 @@ type histogram struct {
 }
 
 func newMetrics() *metrics {
-	return &metrics{start: time.Now(), counts: map[countKey]uint64{}, hists: map[string]*histogram{}}
+	return &metrics{start: time.Now(), counts: map[countKey]uint64{}, hists: map[string]*histogram{}, pressure: pressureCounts{}}
 }
 
 func (m *metrics) observe(route string, status int, d time.Duration) {
@@ -94,6 +97,7 @@ func (m *metrics) serve(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(&b, "ding_http_request_duration_seconds_sum{route=\"%s\"} %g\n", label(route), h.sum)
 		fmt.Fprintf(&b, "ding_http_request_duration_seconds_count{route=\"%s\"} %d\n", label(route), h.n)
 	}
+	m.pressure.write(&b, m.gate)
 	b.WriteString("# HELP ding_uptime_seconds Seconds since the server started.\n# TYPE ding_uptime_seconds gauge\n")
 	fmt.Fprintf(&b, "ding_uptime_seconds %g\n", time.Since(m.start).Seconds())
 	w.Write([]byte(b.String()))

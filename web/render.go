@@ -75,6 +75,9 @@ func message(lang string, e *ding.Error) string {
 // fail answers with the error: JSON for the API, an error page for the UI (or a redirect to
 // the login page for an anonymous caller).
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if s.answerTimeout(w, r) { // the real reason of a cancelled query (pressure.go)
+		return
+	}
 	e := ding.AsError(err)
 	status := statusOf(e.Code)
 	if status >= 500 {

@@ -9,6 +9,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"time"
 
 	"ding"
@@ -34,6 +35,11 @@ type Options struct {
 	Hasher       auth.Hasher
 	LoginPolicy  ding.LoginPolicy
 	Logger       *slog.Logger
+
+	RequestTimeout time.Duration // time limit of a page or API request
+	HeavyTimeout   time.Duration // time limit of a heavy request: exports, imports (pressure.go)
+	HeavyLimit     int           // heavy requests that may run at once
+	HeavyWait      time.Duration // how long a heavy request waits for a slot before 503
 }
 
 // Server is ding's HTTP server: UI pages, JSON API, health and metrics.
@@ -46,6 +52,8 @@ type Server struct {
 	static  *staticFiles
 	metrics *metrics
 	mux     *http.ServeMux
+	gate    *gate    // slots of the heavy requests
+	running inflight // handlers running, for Drain
 }
 
 // New builds a server on db.
@@ -55,6 +63,18 @@ func New(db *store.DB, opts Options) (*Server, error) {
 	}
 	if opts.MaxUpload <= 0 {
 		opts.MaxUpload = 20 << 20
+	}
+	if opts.RequestTimeout <= 0 {
+		opts.RequestTimeout = 30 * time.Second
+	}
+	if opts.HeavyTimeout <= 0 {
+		opts.HeavyTimeout = 2 * time.Minute
+	}
+	if opts.HeavyLimit <= 0 {
+		opts.HeavyLimit = max(2, runtime.NumCPU())
+	}
+	if opts.HeavyWait <= 0 {
+		opts.HeavyWait = 2 * time.Second
 	}
 	if opts.SessionTTL <= 0 {
 		opts.SessionTTL = 12 * time.Hour
@@ -75,7 +95,9 @@ func New(db *store.DB, opts Options) (*Server, error) {
 		log:     opts.Logger,
 		metrics: newMetrics(),
 		mux:     http.NewServeMux(),
+		gate:    newGate(opts.HeavyLimit, opts.HeavyWait),
 	}
+	s.metrics.gate = s.gate
 	s.auth.SessionKey = opts.SessionKey
 	var err error
 	if s.static, err = loadStatic(); err != nil {
@@ -93,6 +115,7 @@ func (s *Server) Handler() http.Handler {
 	var h http.Handler = s.mux
 	h = s.authenticate(h)
 	h = s.limitBody(h)
+	h = s.deadline(h)
 	h = s.recoverPanics(h)
 	h = s.logRequests(h)
 	cop := http.NewCrossOriginProtection()
@@ -125,9 +148,14 @@ func (s *Server) routes() {
 	})))
 }
 
-// handle registers h for pattern, counted in the metrics under the pattern.
+// handle registers h for pattern, counted in the metrics under the pattern. The handler
+// answers in time (guard), and a heavy one waits for a slot (bound; see pressure.go).
 func (s *Server) handle(pattern string, h http.HandlerFunc) {
-	s.mux.Handle(pattern, s.instrument(pattern, h))
+	var next http.Handler = h
+	if heavyPattern(pattern) {
+		next = s.bound(pattern, next)
+	}
+	s.mux.Handle(pattern, s.instrument(pattern, s.guard(pattern, next)))
 }
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {

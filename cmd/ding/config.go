@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -28,6 +29,7 @@ type Config struct {
 	SessionSecret string        // DING_SESSION_SECRET: keys the session hashes; default a random key kept in <data>/session.key
 	SessionTTL    time.Duration // DING_SESSION_TTL: idle lifetime of a login session
 	MaxBodyBytes  int64         // DING_MAX_BODY: request body limit in bytes
+	MaxUpload     int64         // DING_MAX_UPLOAD, --max-upload: limit of file uploads (Excel, photos) in bytes
 	TrustProxy    bool          // DING_TRUST_PROXY: take client addresses from X-Forwarded-For
 	LogFormat     string        // DING_LOG_FORMAT: text or json
 	LogLevel      string        // DING_LOG_LEVEL: debug, info, warn, error
@@ -36,6 +38,11 @@ type Config struct {
 	SMTPUser      string        // DING_SMTP_USER: AUTH PLAIN user (with DING_SMTP_PASSWORD)
 	SMTPPassword  string        // DING_SMTP_PASSWORD
 	SMTPTLS       string        // DING_SMTP_TLS: "" (STARTTLS when offered), starttls, tls (implicit, port 465), none
+
+	RequestTimeout  time.Duration // DING_REQUEST_TIMEOUT, --request-timeout: time limit of a page or API request
+	HeavyTimeout    time.Duration // DING_HEAVY_TIMEOUT, --heavy-timeout: time limit of an export, import or bulletin
+	HeavyLimit      int           // DING_HEAVY_LIMIT, --heavy-limit: heavy requests at once; more get 503 "busy"
+	ShutdownTimeout time.Duration // DING_SHUTDOWN_TIMEOUT, --shutdown-timeout: how long a shutdown lets requests finish
 
 	dataDirSet bool // --data or DING_DATA was given (serve --demo otherwise uses a fresh directory)
 }
@@ -47,8 +54,14 @@ func defaultConfig() Config {
 		DataDir:      "./ding-data",
 		SessionTTL:   12 * time.Hour,
 		MaxBodyBytes: 1 << 20,
+		MaxUpload:    20 << 20,
 		LogFormat:    "text",
 		LogLevel:     "info",
+
+		RequestTimeout:  30 * time.Second,
+		HeavyTimeout:    2 * time.Minute,
+		HeavyLimit:      max(2, runtime.NumCPU()),
+		ShutdownTimeout: 30 * time.Second,
 	}
 }
 
@@ -87,6 +100,31 @@ func (c *Config) loadEnv(getenv func(string) string) error {
 		}
 		c.MaxBodyBytes = n
 	}
+	if v := getenv("DING_MAX_UPLOAD"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return fmt.Errorf("DING_MAX_UPLOAD: %w", err)
+		}
+		c.MaxUpload = n
+	}
+	if v := getenv("DING_HEAVY_LIMIT"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return fmt.Errorf("DING_HEAVY_LIMIT: %w", err)
+		}
+		c.HeavyLimit = n
+	}
+	for name, dst := range map[string]*time.Duration{
+		"DING_REQUEST_TIMEOUT": &c.RequestTimeout, "DING_HEAVY_TIMEOUT": &c.HeavyTimeout, "DING_SHUTDOWN_TIMEOUT": &c.ShutdownTimeout,
+	} {
+		if v := getenv(name); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+			*dst = d
+		}
+	}
 	if v := getenv("DING_TRUST_PROXY"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
@@ -107,6 +145,11 @@ func (c *Config) bindFlags(fs *flag.FlagSet, withServe bool) {
 	if withServe {
 		fs.StringVar(&c.Addr, "addr", c.Addr, "listen address (env DING_ADDR)")
 		fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "external URL, e.g. https://ding.example.gov.cn (env DING_BASE_URL)")
+		fs.Int64Var(&c.MaxUpload, "max-upload", c.MaxUpload, "limit of file uploads (Excel, photos) in bytes (env DING_MAX_UPLOAD)")
+		fs.DurationVar(&c.RequestTimeout, "request-timeout", c.RequestTimeout, "time limit of a page or API request (env DING_REQUEST_TIMEOUT)")
+		fs.DurationVar(&c.HeavyTimeout, "heavy-timeout", c.HeavyTimeout, "time limit of an export, import or bulletin (env DING_HEAVY_TIMEOUT)")
+		fs.IntVar(&c.HeavyLimit, "heavy-limit", c.HeavyLimit, "exports, imports and bulletins at once; more answer 503 busy (env DING_HEAVY_LIMIT)")
+		fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "how long a shutdown lets requests in flight finish (env DING_SHUTDOWN_TIMEOUT)")
 	}
 }
 
@@ -146,6 +189,21 @@ func (c *Config) Validate() error {
 	}
 	if c.MaxBodyBytes < 1<<10 || c.MaxBodyBytes > 1<<30 {
 		errs = append(errs, fmt.Errorf("max body %d: between 1 KiB and 1 GiB", c.MaxBodyBytes))
+	}
+	if c.MaxUpload < c.MaxBodyBytes || c.MaxUpload > 1<<30 {
+		errs = append(errs, fmt.Errorf("max upload %d: between the max body (%d) and 1 GiB", c.MaxUpload, c.MaxBodyBytes))
+	}
+	if c.RequestTimeout < time.Second || c.RequestTimeout > time.Hour {
+		errs = append(errs, fmt.Errorf("request timeout %s: between 1s and 1h", c.RequestTimeout))
+	}
+	if c.HeavyTimeout < c.RequestTimeout || c.HeavyTimeout > time.Hour {
+		errs = append(errs, fmt.Errorf("heavy timeout %s: between the request timeout (%s) and 1h", c.HeavyTimeout, c.RequestTimeout))
+	}
+	if c.HeavyLimit < 1 || c.HeavyLimit > 1000 {
+		errs = append(errs, fmt.Errorf("heavy limit %d: between 1 and 1000", c.HeavyLimit))
+	}
+	if c.ShutdownTimeout < time.Second || c.ShutdownTimeout > time.Hour {
+		errs = append(errs, fmt.Errorf("shutdown timeout %s: between 1s and 1h", c.ShutdownTimeout))
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("log format %q: text or json", c.LogFormat))
@@ -210,6 +268,9 @@ func (c *Config) Print(w io.Writer) {
 	fmt.Fprintf(w, "session_secret  %s\n", secret)
 	fmt.Fprintf(w, "session_ttl     %s\n", c.SessionTTL)
 	fmt.Fprintf(w, "max_body        %d\n", c.MaxBodyBytes)
+	fmt.Fprintf(w, "max_upload      %d\n", c.MaxUpload)
+	fmt.Fprintf(w, "timeouts        request %s, heavy %s, shutdown %s\n", c.RequestTimeout, c.HeavyTimeout, c.ShutdownTimeout)
+	fmt.Fprintf(w, "heavy_limit     %d\n", c.HeavyLimit)
 	fmt.Fprintf(w, "trust_proxy     %t\n", c.TrustProxy)
 	fmt.Fprintf(w, "log             %s %s\n", c.LogFormat, c.LogLevel)
 	smtp := "(none: e-mail waits in the outbox)"

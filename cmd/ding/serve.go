@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"ding"
@@ -38,6 +39,10 @@ type Main struct {
 	log      *slog.Logger
 	Logins   []demo.Login
 	onOpen   func(*store.DB) // tests: adjust the database before the schema check
+
+	web            *web.Server
+	cancelRequests context.CancelFunc                // cancels every request's context: the shutdown's time is up
+	onServe        func(h http.Handler) http.Handler // tests: wrap the handler (a slow route)
 }
 
 // newLogger builds the structured logger from the config.
@@ -106,24 +111,37 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	srv, err := web.New(db, web.Options{
-		BaseURL: m.Config.BaseURL, DataDir: m.Config.DataDir, MaxBodyBytes: m.Config.MaxBodyBytes, SessionTTL: m.Config.SessionTTL,
-		TrustProxy: m.Config.TrustProxy, SessionKey: key, Hasher: hasher, Logger: m.log,
+		BaseURL: m.Config.BaseURL, DataDir: m.Config.DataDir, MaxBodyBytes: m.Config.MaxBodyBytes, MaxUpload: m.Config.MaxUpload,
+		SessionTTL: m.Config.SessionTTL, TrustProxy: m.Config.TrustProxy, SessionKey: key, Hasher: hasher, Logger: m.log,
+		RequestTimeout: m.Config.RequestTimeout, HeavyTimeout: m.Config.HeavyTimeout, HeavyLimit: m.Config.HeavyLimit,
 	})
 	if err != nil {
 		return err
+	}
+	m.web = srv
+	handler := srv.Handler()
+	if m.onServe != nil {
+		handler = m.onServe(handler)
 	}
 	m.sender = &notify.Sender{DB: db, Mail: m.Config.mailer(), BaseURL: m.Config.BaseURL, Log: m.log}
 	m.listener, err = net.Listen("tcp", m.Config.Addr)
 	if err != nil {
 		return err
 	}
+	// Requests run under contexts of their own, cancelled only when a shutdown runs out of
+	// time: a shutdown lets the requests in flight finish.
+	reqCtx, cancelRequests := context.WithCancel(context.WithoutCancel(ctx))
+	m.cancelRequests = cancelRequests
 	m.server = &http.Server{
-		Handler:           srv.Handler(),
+		Handler:           handler,
+		BaseContext:       func(net.Listener) context.Context { return reqCtx },
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      120 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		ErrorLog:          slog.NewLogLogger(m.log.Handler(), slog.LevelWarn),
+		// Longer than the heavy requests' deadline, so that they answer "timed out"
+		// before the connection is cut.
+		WriteTimeout: max(120*time.Second, m.Config.HeavyTimeout+15*time.Second),
+		IdleTimeout:  120 * time.Second,
+		ErrorLog:     slog.NewLogLogger(m.log.Handler(), slog.LevelWarn),
 	}
 	return nil
 }
@@ -131,31 +149,56 @@ func (m *Main) Open(ctx context.Context) error {
 // URL is where the server listens.
 func (m *Main) URL() string { return "http://" + m.listener.Addr().String() }
 
-// Serve serves until ctx ends, then shuts down gracefully.
+// Serve serves until ctx ends, then shuts down gracefully, in this order: stop listening
+// (new connections are refused), let the requests in flight finish for up to
+// ShutdownTimeout (then cancel and cut them), stop the background workers, and return; the
+// caller closes the database last (Close).
 func (m *Main) Serve(ctx context.Context) error {
-	ctx, stop := context.WithCancel(ctx)
-	errc := make(chan error, 1)
-	go func() { errc <- m.server.Serve(m.listener) }()
-	go m.housekeeping(ctx)
-	senderDone := make(chan struct{})
-	go func() {
-		defer close(senderDone)
-		m.sender.Run(ctx)
-	}()
+	defer m.cancelRequests()
+	// The workers (housekeeping, the notification sender) outlive ctx until the requests
+	// have drained: a request in flight may still queue a notification.
+	wctx, stopWorkers := context.WithCancel(context.WithoutCancel(ctx))
+	var workers sync.WaitGroup
+	workers.Go(func() { m.housekeeping(wctx) })
 	// Before the database closes, the sender records what it was sending (at most its
 	// recording timeout): an unrecorded message would go out again after a restart.
+	workers.Go(func() { m.sender.Run(wctx) })
 	defer func() {
-		stop()
-		<-senderDone
+		stopWorkers()
+		workers.Wait()
 	}()
+	errc := make(chan error, 1)
+	go func() { errc <- m.server.Serve(m.listener) }()
 	select {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
 	}
-	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	m.log.Info("shutting down", "timeout", m.Config.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), m.Config.ShutdownTimeout)
 	defer cancel()
-	return m.server.Shutdown(sctx)
+	err := m.server.Shutdown(sctx)
+	if err != nil {
+		// Time is up: cut the connections of the requests still running and cancel
+		// them (their queries stop).
+		m.log.Warn("shutdown: requests still running were cut off", "timeout", m.Config.ShutdownTimeout)
+		m.server.Close()
+		m.cancelRequests()
+		err = fmt.Errorf("shutdown: requests still running after %s were cut off", m.Config.ShutdownTimeout)
+	}
+	// Handlers that outlived their answer (a timed-out export still building) end before
+	// the workers stop and the database closes: in what is left of the shutdown's time,
+	// or, cancelled, within a few seconds more.
+	if err != nil || m.web.Drain(sctx) != nil {
+		m.cancelRequests()
+		dctx, dcancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer dcancel()
+		if m.web.Drain(dctx) != nil {
+			m.log.Warn("shutdown: handlers still running")
+		}
+	}
+	<-errc // http.ErrServerClosed
+	return err
 }
 
 // housekeeping deletes expired sessions every hour.
