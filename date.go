@@ -16,10 +16,11 @@ type Date struct {
 	Day   int
 }
 
-// ParseDate reads YYYY-MM-DD; it refuses dates that do not exist (2023-02-29).
+// ParseDate reads YYYY-MM-DD; it refuses dates that do not exist (2023-02-29) and the
+// year 0000, whose dates would read as the zero Date ("not set").
 func ParseDate(s string) (Date, error) {
 	t, err := time.Parse("2006-01-02", s)
-	if err != nil {
+	if err != nil || t.Year() < 1 {
 		return Date{}, fmt.Errorf("date %q: want YYYY-MM-DD", s)
 	}
 	return DateOf(t), nil

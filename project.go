@@ -208,7 +208,7 @@ func (p *Project) Validate() error {
 		return FieldError("total_investment", "project.money_negative")
 	case p.TotalInvestment > 100_000*Yi:
 		return FieldError("total_investment", "field.out_of_range")
-	case p.LandMu < 0 || p.LandMu > 1e7:
+	case !(p.LandMu >= 0 && p.LandMu <= 1e7): // NaN too
 		return FieldError("land_mu", "field.out_of_range")
 	case utf8.RuneCountInString(p.Content) > 2000:
 		return FieldError("content", "field.too_long", 2000)

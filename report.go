@@ -23,22 +23,29 @@ type Period struct {
 	N    int // month 1–12 or ISO week 1–53
 }
 
-// ParsePeriod reads "2024-03" or "2024-W09"; months and weeks that do not exist are refused.
+// ParsePeriod reads "2024-03" or "2024-W09" (four digits of a year from 0001, two of the
+// month or week); months and weeks that do not exist are refused.
 func ParsePeriod(s string) (Period, error) {
 	s = strings.TrimSpace(s)
 	if y, w, ok := strings.Cut(s, "-W"); ok {
 		year, err1 := strconv.Atoi(y)
 		week, err2 := strconv.Atoi(w)
-		if err1 != nil || err2 != nil || len(y) != 4 || week < 1 || week > isoWeeks(year) {
+		if err1 != nil || err2 != nil || len(y) != 4 || len(w) != 2 || !asciiDigits(y+w) || year < 1 ||
+			week < 1 || week > isoWeeks(year) {
 			return Period{}, fmt.Errorf("period %q: no such ISO week", s)
 		}
 		return Period{PeriodWeek, year, week}, nil
 	}
 	t, err := time.Parse("2006-01", s)
-	if err != nil || len(s) != 7 {
+	if err != nil || len(s) != 7 || t.Year() < 1 {
 		return Period{}, fmt.Errorf("period %q: want YYYY-MM or YYYY-Www", s)
 	}
 	return Period{PeriodMonth, t.Year(), int(t.Month())}, nil
+}
+
+// asciiDigits reports whether s is made of ASCII digits only (strconv.Atoi also takes a sign).
+func asciiDigits(s string) bool {
+	return strings.Trim(s, "0123456789") == ""
 }
 
 // MonthPeriod is the month period of year and month.

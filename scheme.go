@@ -2,6 +2,7 @@ package ding
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -209,12 +210,8 @@ type Scheme struct {
 
 // Points shows centi-points as points: 9550 is "95.5".
 func Points(c int64) string {
-	s := strconv.FormatFloat(float64(c)/100, 'f', 2, 64)
-	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	if s == "-0" {
-		s = "0"
-	}
-	return s
+	s := Measure{Name: "分", Scale: 100, Decimals: 2}.Format(c)
+	return strings.TrimRight(strings.TrimRight(s, "0"), ".")
 }
 
 // ParsePoints reads points with at most two decimals ("12.5", "-5") into centi-points.
@@ -296,7 +293,7 @@ func (s *Scheme) Validate() error {
 		if it.Weight <= 0 {
 			return FieldError("items", "scheme.item_weight", n)
 		}
-		sum += it.Weight
+		sum += min(it.Weight, math.MaxInt64-sum) // saturates: huge weights must not wrap round to the total
 		switch it.Basis {
 		case BasisValue, BasisGrowth, BasisCompletion:
 		default:

@@ -48,12 +48,45 @@ func MeasureOf(name string) (Measure, bool) {
 }
 
 // Format shows a stored value in the measure, without the unit: 32772000000 in 亿元 is
-// "327.72".
+// "327.72". It computes in integers, rounding half to even, so that a large value shows
+// exactly what Parse reads back.
 func (m Measure) Format(v int64) string {
 	if m.Scale <= 1 {
 		return strconv.FormatInt(v, 10)
 	}
-	return strconv.FormatFloat(float64(v)/float64(m.Scale), 'f', m.Decimals, 64)
+	places := 0 // the decimals the stored unit holds: Scale is a power of ten
+	for sc := m.Scale; sc > 1; sc /= 10 {
+		if sc%10 != 0 {
+			return strconv.FormatFloat(float64(v)/float64(m.Scale), 'f', m.Decimals, 64)
+		}
+		places++
+	}
+	u := uint64(v)
+	if v < 0 {
+		u = -u
+	}
+	shown := min(m.Decimals, places)
+	unit := uint64(1) // stored units per last shown decimal
+	for i := shown; i < places; i++ {
+		unit *= 10
+	}
+	q, r := u/unit, u%unit
+	if 2*r > unit || 2*r == unit && q%2 == 1 {
+		q++
+	}
+	pow := uint64(1)
+	for i := 0; i < shown; i++ {
+		pow *= 10
+	}
+	s := strconv.FormatUint(q/pow, 10)
+	if m.Decimals > 0 {
+		frac := strconv.FormatUint(q%pow, 10)
+		s += "." + strings.Repeat("0", shown-len(frac)) + frac + strings.Repeat("0", m.Decimals-shown)
+	}
+	if v < 0 && q != 0 {
+		s = "-" + s
+	}
+	return s
 }
 
 // Parse reads a value written in the measure ("327.72" 亿元, "3,810" 户) exactly: no
