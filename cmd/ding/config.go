@@ -43,6 +43,7 @@ type Config struct {
 	HeavyTimeout    time.Duration // DING_HEAVY_TIMEOUT, --heavy-timeout: time limit of an export, import or bulletin
 	HeavyLimit      int           // DING_HEAVY_LIMIT, --heavy-limit: heavy requests at once; more get 503 "busy"
 	ShutdownTimeout time.Duration // DING_SHUTDOWN_TIMEOUT, --shutdown-timeout: how long a shutdown lets requests finish
+	NotifyLease     time.Duration // DING_NOTIFY_LEASE: how long a server's claim on a notification holds (the window for a repeat after a crash)
 
 	dataDirSet bool // --data or DING_DATA was given (serve --demo otherwise uses a fresh directory)
 }
@@ -62,6 +63,7 @@ func defaultConfig() Config {
 		HeavyTimeout:    2 * time.Minute,
 		HeavyLimit:      max(2, runtime.NumCPU()),
 		ShutdownTimeout: 30 * time.Second,
+		NotifyLease:     2 * time.Minute,
 	}
 }
 
@@ -116,6 +118,7 @@ func (c *Config) loadEnv(getenv func(string) string) error {
 	}
 	for name, dst := range map[string]*time.Duration{
 		"DING_REQUEST_TIMEOUT": &c.RequestTimeout, "DING_HEAVY_TIMEOUT": &c.HeavyTimeout, "DING_SHUTDOWN_TIMEOUT": &c.ShutdownTimeout,
+		"DING_NOTIFY_LEASE": &c.NotifyLease,
 	} {
 		if v := getenv(name); v != "" {
 			d, err := time.ParseDuration(v)
@@ -202,6 +205,9 @@ func (c *Config) Validate() error {
 	if c.HeavyLimit < 1 || c.HeavyLimit > 1000 {
 		errs = append(errs, fmt.Errorf("heavy limit %d: between 1 and 1000", c.HeavyLimit))
 	}
+	if c.NotifyLease < time.Second || c.NotifyLease > time.Hour {
+		errs = append(errs, fmt.Errorf("notification lease %s: between 1s and 1h", c.NotifyLease))
+	}
 	if c.ShutdownTimeout < time.Second || c.ShutdownTimeout > time.Hour {
 		errs = append(errs, fmt.Errorf("shutdown timeout %s: between 1s and 1h", c.ShutdownTimeout))
 	}
@@ -248,8 +254,29 @@ func (c *Config) sessionKey() ([]byte, error) {
 	if err := os.MkdirAll(c.DataDir, 0o750); err != nil {
 		return nil, err
 	}
+	// Servers sharing a data directory may start at once: the first to link its key in
+	// place wins, the others read it (a plain write would let each keep its own key and
+	// log out every user of the others).
+	tmp, err := os.CreateTemp(c.DataDir, ".session.key-*")
+	if err != nil {
+		return nil, fmt.Errorf("write session key: %w", err)
+	}
+	defer os.Remove(tmp.Name())
 	key := []byte(randomKey())
-	if err := os.WriteFile(path, key, 0o600); err != nil {
+	if _, err := tmp.Write(key); err != nil {
+		tmp.Close()
+		return nil, fmt.Errorf("write session key: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return nil, fmt.Errorf("write session key: %w", err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o600); err != nil {
+		return nil, fmt.Errorf("write session key: %w", err)
+	}
+	if err := os.Link(tmp.Name(), path); err != nil {
+		if b, rerr := os.ReadFile(path); rerr == nil && len(b) >= 32 {
+			return b, nil
+		}
 		return nil, fmt.Errorf("write session key: %w", err)
 	}
 	return key, nil

@@ -15,7 +15,6 @@ import (
 	"sync"
 	"time"
 
-	"ding"
 	"ding/auth"
 	"ding/demo"
 	"ding/notify"
@@ -39,6 +38,8 @@ type Main struct {
 	log      *slog.Logger
 	Logins   []demo.Login
 	onOpen   func(*store.DB) // tests: adjust the database before the schema check
+	owner    string          // this server in job_runs (jobs.go)
+	jobTick  time.Duration   // tests: how often the jobs are looked at (default 5 minutes)
 
 	web            *web.Server
 	cancelRequests context.CancelFunc                // cancels every request's context: the shutdown's time is up
@@ -73,6 +74,7 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	m.DB = db
+	m.owner = store.JobOwner()
 	if m.onOpen != nil {
 		m.onOpen(db)
 	}
@@ -123,7 +125,8 @@ func (m *Main) Open(ctx context.Context) error {
 	if m.onServe != nil {
 		handler = m.onServe(handler)
 	}
-	m.sender = &notify.Sender{DB: db, Mail: m.Config.mailer(), BaseURL: m.Config.BaseURL, Log: m.log}
+	m.sender = &notify.Sender{DB: db, Mail: m.Config.mailer(), BaseURL: m.Config.BaseURL, Log: m.log, Lease: m.Config.NotifyLease,
+		Timeout: min(30*time.Second, m.Config.NotifyLease/3)} // a send must end well within its lease
 	m.listener, err = net.Listen("tcp", m.Config.Addr)
 	if err != nil {
 		return err
@@ -199,46 +202,6 @@ func (m *Main) Serve(ctx context.Context) error {
 	}
 	<-errc // http.ErrServerClosed
 	return err
-}
-
-// housekeeping deletes expired sessions every hour.
-func (m *Main) housekeeping(ctx context.Context) {
-	t := time.NewTicker(time.Hour)
-	defer t.Stop()
-	var lastPass ding.Date
-	for {
-		// The nightly warning pass: once a day, after 01:00 in Shanghai, for the calendar
-		// (deadlines that pass without any change to a project).
-		if now := m.DB.Now().In(ding.Shanghai); ding.DateOf(now) != lastPass && now.Hour() >= 1 {
-			sum, err := m.DB.RecomputeWarnings(ding.WithActor(ctx, ding.SystemActor("nightly")), ding.Date{})
-			if err != nil && ctx.Err() == nil {
-				m.log.Error("warning pass", "err", err)
-			} else if err == nil {
-				lastPass = ding.DateOf(now)
-				m.log.Info("warning pass", "summary", fmt.Sprintf("%+v", sum))
-			}
-		}
-		if err := m.DB.Optimize(ctx); err != nil && ctx.Err() == nil {
-			m.log.Warn("optimize", "err", err)
-		}
-		if n, err := m.DB.DeleteExpiredSessions(ctx); err != nil && ctx.Err() == nil {
-			m.log.Warn("delete expired sessions", "err", err)
-		} else if n > 0 {
-			m.log.Info("deleted expired sessions", "n", n)
-		}
-		// Delivered e-mail and robot rows are kept 90 days; inbox items stay.
-		sys := ding.WithActor(ctx, ding.SystemActor("housekeeping"))
-		if n, err := m.DB.PurgeNotifications(sys, m.DB.Now().Add(-90*24*time.Hour)); err != nil && ctx.Err() == nil {
-			m.log.Warn("purge notifications", "err", err)
-		} else if n > 0 {
-			m.log.Info("purged delivered notifications", "n", n)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }
 
 // Close closes the database.
