@@ -41,6 +41,12 @@ func (s *Server) jobRuns(r *http.Request) ([]store.JobRun, int, error) {
 	return runs, days, err
 }
 
+// jobLabels name the jobs (cmd/ding/jobs.go) in the user's language.
+var jobLabels = map[string]string{
+	"housekeeping":     "jobs.name_housekeeping",
+	"warnings.nightly": "jobs.name_warnings.nightly",
+}
+
 // jobRow is a run as the page shows it.
 type jobRow struct {
 	store.JobRun
@@ -59,7 +65,10 @@ func (s *Server) jobsPage(w http.ResponseWriter, r *http.Request) error {
 	now := s.db.Now()
 	rows := make([]jobRow, 0, len(runs))
 	for _, run := range runs {
-		row := jobRow{JobRun: run, Label: v.T("jobs.name_" + run.Name)}
+		row := jobRow{JobRun: run, Label: run.Name}
+		if key, ok := jobLabels[run.Name]; ok {
+			row.Label = v.T(key)
+		}
 		switch {
 		case run.FinishedAt != nil:
 			row.Status = "done"
