@@ -346,5 +346,5 @@ func notFound(what string) error {
 // ignores ASCII case, PostgreSQL's does not; LOWER on both sides makes them agree).
 func likeEscape(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return "%" + strings.ToLower(r.Replace(s)) + "%"
+	return "%" + strings.ToLower(r.Replace(filterText(s))) + "%"
 }

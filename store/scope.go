@@ -1,7 +1,10 @@
 package store
 
 import (
+	"reflect"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"ding"
 )
@@ -43,7 +46,22 @@ type where struct {
 
 func (w *where) add(cond string, args ...any) {
 	w.conds = append(w.conds, cond)
-	w.args = append(w.args, args...)
+	for _, a := range args {
+		if v := reflect.ValueOf(a); v.Kind() == reflect.String && filterText(v.String()) != v.String() {
+			a = filterText(v.String())
+		}
+		w.args = append(w.args, a)
+	}
+}
+
+// filterText makes a filter's text safe to send to either engine: PostgreSQL refuses a NUL
+// byte or invalid UTF-8 in a text parameter (an error, where a list should be empty), so
+// they become U+FFFD; such text matches nothing ding stores either way.
+func filterText(s string) string {
+	if strings.IndexByte(s, 0) < 0 && utf8.ValidString(s) {
+		return s
+	}
+	return strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", "\uFFFD"), "\uFFFD")
 }
 
 func (w *where) String() string {
