@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strconv"
+	"strings"
 
 	"ding"
 )
@@ -57,13 +58,13 @@ func (db *DB) FindWarningEvents(ctx context.Context, f WarningEventFilter) ([]*W
 		return nil, 0, ding.Errorf(ding.EUNAUTHORIZED, "err.unauthorized")
 	}
 	if f.Event != "" && !slices.Contains(warningEventKinds, f.Event) {
-		return nil, 0, ding.FieldError("event", "warnev.event_invalid", f.Event)
+		return nil, 0, ding.FieldError("event", "warnev.event_invalid", echoParam(f.Event))
 	}
 	if !f.From.IsZero() && !f.To.IsZero() && f.To.Before(f.From) {
 		return nil, 0, ding.FieldError("to", "warnev.range_invalid")
 	}
 	if _, ok := warningEventSorts[f.Sort]; !ok && f.Sort != "" {
-		return nil, 0, ding.FieldError("sort", "warnev.sort_invalid", f.Sort)
+		return nil, 0, ding.FieldError("sort", "warnev.sort_invalid", echoParam(f.Sort))
 	}
 	r := db.reader()
 	colours, err := getColours(ctx, r)
@@ -71,7 +72,7 @@ func (db *DB) FindWarningEvents(ctx context.Context, f WarningEventFilter) ([]*W
 		return nil, 0, err
 	}
 	if f.Colour != "" && colours.Rank(f.Colour) == 0 {
-		return nil, 0, ding.FieldError("colour", "warnev.colour_invalid", string(f.Colour))
+		return nil, 0, ding.FieldError("colour", "warnev.colour_invalid", echoParam(string(f.Colour)))
 	}
 	if f.UnitID != 0 {
 		if _, err := findUnitByID(ctx, r, a, f.UnitID); err != nil {
@@ -144,4 +145,14 @@ func (db *DB) FindWarningEvents(ctx context.Context, f WarningEventFilter) ([]*W
 		out = append(out, e)
 	}
 	return out, total, db.mapErr(rows.Err())
+}
+
+// echoParam is a refused parameter as its message repeats it: valid UTF-8 without NUL
+// bytes, at most 32 characters.
+func echoParam(s string) string {
+	s = strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", ""), "\uFFFD")
+	if r := []rune(s); len(r) > 32 {
+		s = string(r[:32]) + "…"
+	}
+	return s
 }

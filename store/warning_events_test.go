@@ -1,8 +1,10 @@
 package store_test
 
 import (
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"ding"
 	"ding/store"
@@ -179,6 +181,12 @@ func TestWarningEventsScope(t *testing.T) {
 			if _, _, err := db.FindWarningEvents(office, bad); ding.ErrorCode(err) != ding.EINVALID {
 				t.Fatalf("%+v: %v", bad, err)
 			}
+		}
+		// A refused value is repeated in its message as valid text, cut short.
+		_, _, err = db.FindWarningEvents(office, store.WarningEventFilter{Event: "\x00\xff" + strings.Repeat("x", 100)})
+		if e := ding.AsError(err); e.Field != "event" || len(e.Args) != 1 || !utf8.ValidString(e.Args[0].(string)) ||
+			strings.Contains(e.Args[0].(string), "\x00") || utf8.RuneCountInString(e.Args[0].(string)) != 33 {
+			t.Fatalf("echoed event: %#v", err)
 		}
 		if _, _, err := db.FindWarningEvents(office, store.WarningEventFilter{UnitID: 999_999}); ding.ErrorCode(err) != ding.ENOTFOUND {
 			t.Fatalf("no such unit: %v", err)

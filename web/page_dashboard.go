@@ -3,7 +3,7 @@ package web
 // The leader dashboard (领导驾驶舱): for a unit's subtree and a month, the figures of
 // store.DashboardFor — projects by stage and tier, investment against plan and 时序进度,
 // units ranked by completion, signings, warnings, demands — each a link to the records
-// behind it (the project list's lead_unit/signed_from/… filters, /items, /warnings).
+// behind it (the project list's lead_unit/signed_from/… filters, /items, /warnings/events).
 
 import (
 	"html/template"
@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"ding"
 	"ding/chart"
@@ -51,6 +52,7 @@ func (s *Server) dashParams(r *http.Request) (unit int64, year, month int, err e
 // dashFig is a figure of the page: its text and the list of its records.
 type dashFig struct {
 	Label, Value, URL, Note, Class string
+	NoteURL                        string // the list behind the note's figure, if any
 }
 
 // dashUnit is a child unit's line, with its links.
@@ -208,11 +210,14 @@ func buildDashboard(v *view, d *store.Dashboard, units []*ding.Unit) *dashboardD
 	for _, c := range d.NewWarnings {
 		opened[c.Key] = c.N
 	}
+	// Opened and cleared in the month: the list of those events (page_warning_events.go).
+	month := ding.MonthPeriod(d.Year, time.Month(d.Month)).String()
 	for _, c := range d.Colours {
 		out.Warnings = append(out.Warnings, dashFig{Label: v.T("dashui.colour." + c.Key), Value: n(c.N), URL: l.projects("colour", c.Key),
-			Note: v.T("dashui.new_this_month", opened[c.Key]), Class: "w-" + c.Key})
+			Note: v.T("dashui.new_this_month", opened[c.Key]), NoteURL: warningEventsURL(d.UnitID, month, store.EventOpened, c.Key), Class: "w-" + c.Key})
 	}
-	out.Warnings = append(out.Warnings, dashFig{Label: v.T("dashui.cleared"), Value: n(d.Cleared), URL: l.other("/warnings")})
+	out.Warnings = append(out.Warnings, dashFig{Label: v.T("dashui.cleared"), Value: n(d.Cleared),
+		URL: warningEventsURL(d.UnitID, month, store.EventCleared, "")})
 	for _, c := range d.Demands {
 		out.Demands = append(out.Demands, dashFig{Label: v.T("item.status." + c.Key), Value: n(c.N), URL: l.other("/items", "kind", "demand", "status", c.Key)})
 	}

@@ -163,6 +163,7 @@ type warningsData struct {
 	CanRules   bool
 	TrendExact bool
 	EscCounts  []escalationRow // the 督办 panel (page_ladder.go)
+	EventsURL  string          // the month's warning events (page_warning_events.go)
 }
 
 // warningsFilter is the board's list filter, read from the URL.
@@ -260,6 +261,7 @@ func (s *Server) warningsPage(w http.ResponseWriter, r *http.Request) error {
 	base.Del("page")
 	base.Del("flash")
 	d.Filtered = len(base) > 0
+	d.EventsURL = warningEventsURL(f.UnitID, d.Month, "", "")
 	tq := url.Values{}
 	if f.UnitID != 0 {
 		tq.Set("unit", itoa(f.UnitID))

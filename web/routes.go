@@ -11,6 +11,7 @@ func (s *Server) pageRoutes() {
 	s.settingsPageRoutes() // page_settings.go: 产业链 list, reporting window
 	s.importPageRoutes()   // page_import.go: Excel template, import preview/commit, exports
 	s.warningPageRoutes()  // page_warnings.go, page_rules.go: board, project warnings, exemptions, rules
+	s.warningEventRoutes() // page_warning_events.go: the month's warning events (page, export, API)
 	s.inboxPageRoutes()    // page_inbox.go: inbox, notification preferences, robots and delivery
 	s.escalationPageRoutes()
 	s.itemPageRoutes()    // page_items.go, page_calendar.go: demands and action items, the working-day calendar
