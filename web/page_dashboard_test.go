@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -76,18 +75,22 @@ func TestDashboardPage(t *testing.T) {
 			if res.StatusCode != http.StatusOK || (k.want > 0) != strings.Contains(page, "特种纸扩能项目") {
 				t.Fatalf("%s: %d", link, res.StatusCode)
 			}
-			// The list's filter form carries the link's filters on, so refining keeps them.
-			for name := range u.Query() {
-				if slices.Contains(drillParams, name) && !strings.Contains(page, `<input type="hidden" name="`+name+`" value="`+u.Query().Get(name)+`">`) {
-					t.Fatalf("%s: the filter form drops %s", link, name)
-				}
-			}
+			// The list's filter form shows the link's filters in visible fields of its
+			// open "more filters" section, so they can be read, changed and kept.
+			checkDrillFields(t, link, page)
 		}
 		if d.Signed10 != 1 || d.Started != 1 {
 			t.Fatalf("fixture: signed10 %d started %d", d.Signed10, d.Started)
 		}
 		// A liaison sees its own subtree, not the district.
 		a := f.login("liaisonA")
+		// A lead unit outside the caller's units stays selected (by its number) all the same.
+		other := "/projects?lead_unit=" + strconv.FormatInt(f.units["district"].ID, 10)
+		if res, page := a.getRes(other); res.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d", other, res.StatusCode)
+		} else {
+			checkDrillFields(t, other, page)
+		}
 		if res, body := a.getRes("/dashboard?year=2024&month=6"); res.StatusCode != http.StatusOK || !strings.Contains(body, "樟潭街道") {
 			t.Fatalf("liaison's dashboard: %d", res.StatusCode)
 		}
@@ -108,6 +111,43 @@ func TestDashboardPage(t *testing.T) {
 			t.Fatalf("english: %d", res.StatusCode)
 		}
 	})
+}
+
+// checkDrillFields fails unless the project list's page shows each drill-down filter of
+// link as the value of a visible field (an input, or the selected option of a select) in
+// the open "more filters" section, and no hidden field carries one.
+func checkDrillFields(t *testing.T, link, page string) {
+	t.Helper()
+	u, _ := url.Parse(link)
+	more := regexp.MustCompile(`(?s)<details class="pmore" id="projects-more"( open)?>.*?</details>`).FindStringSubmatch(page)
+	if more == nil {
+		t.Fatalf("%s: no more-filters section", link)
+	}
+	drill := false
+	for _, name := range []string{"lead_unit", "signed_from", "signed_to", "started_from", "started_to", "in_stats_from", "in_stats_to",
+		"min_investment", "colour"} {
+		want := u.Query().Get(name)
+		if strings.Contains(page, `type="hidden" name="`+name+`"`) {
+			t.Fatalf("%s: %s is a hidden field", link, name)
+		}
+		var got string
+		if m := regexp.MustCompile(`<input[^>]* name="` + name + `"[^>]*value="([^"]*)"`).FindStringSubmatch(more[0]); m != nil {
+			got = m[1]
+		} else if m := regexp.MustCompile(`(?s)<select name="` + name + `"[^>]*>.*?</select>`).FindString(more[0]); m != "" {
+			if sel := regexp.MustCompile(`<option value="([^"]*)" selected`).FindStringSubmatch(m); sel != nil {
+				got = sel[1]
+			}
+		} else {
+			t.Fatalf("%s: no field %s", link, name)
+		}
+		if got != want {
+			t.Fatalf("%s: the field %s shows %q, the link has %q", link, name, got, want)
+		}
+		drill = drill || want != ""
+	}
+	if drill != (more[1] != "") {
+		t.Fatalf("%s: the section is open %v with drill-down filters %v", link, more[1] != "", drill)
+	}
 }
 
 // TestDashboardAPI: the API answers the store's Dashboard.

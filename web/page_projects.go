@@ -210,14 +210,51 @@ type projectsData struct {
 	Filtered   bool
 	From, To   int
 	Badges     map[int64]badge // warning colour of each listed project
-	Keep       []keptParam     // drill-down filters the form has no field for (from a dashboard link)
+	Drill      drillFields     // the "more filters" section: the dashboard's drill-down filters
 }
 
-// keptParam is a query parameter the filter form carries on as a hidden field.
-type keptParam struct{ Name, Value string }
+// drillFields are the values of the drill-down filters as the form shows them: the
+// filters in force (a value the list ignored shows empty), dates as YYYY-MM-DD, the
+// minimum investment in 万元 as typed.
+type drillFields struct {
+	LeadUnitID             int64
+	SignedFrom, SignedTo   string
+	StartedFrom, StartedTo string
+	InStatsFrom, InStatsTo string
+	MinInvestment          string
+	Colour                 string
+	OtherUnit              bool    // the lead unit is not among the unit options (outside the scope)
+	Colours                []badge // the colours the filter offers, most severe first
+	Set                    int     // how many are set: the section opens when any is
+}
 
-// drillParams are the project list's filters that only links set (the dashboard's).
-var drillParams = []string{"lead_unit", "signed_from", "signed_to", "started_from", "started_to", "in_stats_from", "in_stats_to", "min_investment", "colour"}
+// drillFieldsOf is the form's view of the drill-down filters in force.
+func drillFieldsOf(lang string, cs ding.ColourScheme, q url.Values, f ding.ProjectFilter) drillFields {
+	date := func(d ding.Date) string {
+		if d.IsZero() {
+			return ""
+		}
+		return d.String()
+	}
+	df := drillFields{LeadUnitID: f.LeadUnitID, SignedFrom: date(f.SignedFrom), SignedTo: date(f.SignedTo),
+		StartedFrom: date(f.StartedFrom), StartedTo: date(f.StartedTo), InStatsFrom: date(f.InStatsFrom), InStatsTo: date(f.InStatsTo),
+		Colour: f.Colour}
+	if f.MinInvestment > 0 {
+		df.MinInvestment = strings.TrimSpace(q.Get("min_investment"))
+	}
+	for _, v := range []string{df.SignedFrom, df.SignedTo, df.StartedFrom, df.StartedTo, df.InStatsFrom, df.InStatsTo, df.MinInvestment, df.Colour} {
+		if v != "" {
+			df.Set++
+		}
+	}
+	if df.LeadUnitID != 0 {
+		df.Set++
+	}
+	for _, c := range []ding.Colour{"red", "yellow", "blue"} { // what parseProjectFilter accepts
+		df.Colours = append(df.Colours, colourBadge(lang, cs, c))
+	}
+	return df
+}
 
 // projectsPage lists the projects in the caller's scope: filtered, sorted, paginated, with
 // the totals of the whole filtered set.
@@ -251,11 +288,12 @@ func (s *Server) projectsPage(w http.ResponseWriter, r *http.Request) error {
 	d := &projectsData{F: f, Totals: tot, Pager: newPager(r, tot.Count, pg, projectsPageSize),
 		Units: unitOptions(units), Locations: unitOptions(placeUnits(units)), Leaders: leaders, Chains: chains,
 		Industries: ding.Industries, CanCreate: canCreateProject(a), CanImport: isProjectOffice(a)}
-	for _, k := range drillParams {
-		if v := q.Get(k); v != "" {
-			d.Keep = append(d.Keep, keptParam{k, v})
-		}
+	cs, err := s.db.Colours(ctx)
+	if err != nil {
+		return err
 	}
+	d.Drill = drillFieldsOf(v.Lang, cs, q, f)
+	d.Drill.OtherUnit = f.LeadUnitID != 0 && !slices.ContainsFunc(d.Units, func(o unitOption) bool { return o.ID == f.LeadUnitID })
 	ids := make([]int64, 0, len(ps))
 	for _, p := range ps {
 		d.Rows = append(d.Rows, projectRow{Project: p})
