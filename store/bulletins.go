@@ -324,7 +324,16 @@ func (db *DB) bulletinCut(ctx context.Context, u *ding.Unit, year, month int) (*
 	}
 
 	// Demands decided and items closed in the month; items late at its end.
-	itemIn := `(i.unit_id IN (SELECT descendant_id FROM unit_closure WHERE ancestor_id = ?) OR p.unit_id IN (SELECT descendant_id FROM unit_closure WHERE ancestor_id = ?))`
+	// Raised by a unit of the subtree or about a project led by one; the two halves are read
+	// by their indexes and merged (an OR would test every item of the registry), and the
+	// root of the tree takes every item.
+	itemIn := `i.id IN (SELECT x.id FROM items x WHERE x.unit_id IN (SELECT descendant_id FROM unit_closure WHERE ancestor_id = ?)
+		UNION SELECT x.id FROM items x JOIN projects px ON px.id = x.project_id
+		WHERE px.unit_id IN (SELECT descendant_id FROM unit_closure WHERE ancestor_id = ?))`
+	itemArgs := []any{u.ID, u.ID}
+	if u.ParentID == 0 {
+		itemIn, itemArgs = `1=1`, nil
+	}
 	itemQ := `SELECT i.id, i.kind, i.title, COALESCE(p.name, ''), un.name, i.status, i.decision, %s, i.due FROM items i
 		LEFT JOIN projects p ON p.id = i.project_id JOIN units un ON un.id = i.unit_id WHERE ` + itemIn + ` AND %s ORDER BY %s LIMIT ` + strconv.Itoa(ding.BulletinListCap)
 	for _, l := range []struct {
@@ -338,7 +347,7 @@ func (db *DB) bulletinCut(ctx context.Context, u *ding.Unit, year, month int) (*
 		{"i.due", "i.due IS NOT NULL AND i.due < ?", "i.due, i.id", []any{dateArg(last)}, &d.Overdue},
 	} {
 		q := fmt.Sprintf(itemQ, l.on, l.cond, l.order)
-		args := append([]any{u.ID, u.ID}, l.args...)
+		args := append(append([]any{}, itemArgs...), l.args...)
 		if err := scanRows(ctx, r, q, args, func(rows *sql.Rows) error {
 			var it ding.BulletinItem
 			var on any
