@@ -182,7 +182,6 @@ func (db *DB) Import(ctx context.Context, b ImportBatch, commit bool) (*ImportRe
 	}); err != nil {
 		return nil, err
 	}
-	crash.Point("import.commit") // every row and the audit event written, not committed
 	if err := tx.commit(); err != nil {
 		return nil, err
 	}

@@ -11,9 +11,6 @@ import (
 	"syscall"
 )
 
-// Enabled reports whether this build can crash at its points (-tags crashpoints).
-const Enabled = true
-
 // at is the point to crash at, nth on which hit (1: the first); hits counts the hits.
 var (
 	at   string
