@@ -7,7 +7,6 @@ package xlsx
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"regexp"
 	"strconv"
@@ -109,7 +108,7 @@ func ReadValues(r io.Reader, size int64, inds IndicatorResolver, units Resolver)
 	}
 	defer func() {
 		if v := recover(); v != nil {
-			vb, err = nil, notXLSX(fmt.Errorf("panic reading workbook: %v", v))
+			vb, err = nil, recovered(v)
 		}
 	}()
 	switch {

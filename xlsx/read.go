@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -111,7 +112,7 @@ func Read(r io.Reader, size int64, resolve func(unitName string) (int64, bool)) 
 	}
 	defer func() {
 		if v := recover(); v != nil {
-			wb, err = nil, notXLSX(fmt.Errorf("panic reading workbook: %v", v))
+			wb, err = nil, recovered(v)
 		}
 	}()
 	switch {
@@ -157,6 +158,12 @@ func Read(r io.Reader, size int64, resolve func(unitName string) (int64, bool)) 
 
 func notXLSX(cause error) *ding.Error {
 	return &ding.Error{Code: ding.EINVALID, Key: "xlsx.not_xlsx", Err: cause}
+}
+
+// recovered is the error of a panic while reading a workbook: to the office, a file excelize
+// cannot cope with is no workbook; the cause keeps the stack, which says whose panic it was.
+func recovered(v any) *ding.Error {
+	return notXLSX(fmt.Errorf("panic reading workbook: %v\n%s", v, debug.Stack()))
 }
 
 // reader holds the state of one Read.

@@ -168,10 +168,11 @@ var (
 	weekRE    = regexp.MustCompile(`^(\d{4})-?[wW](\d{1,2})$`)
 )
 
-// serialDate reads an Excel serial day number (the raw value of a date cell).
+// serialDate reads an Excel serial day number (the raw value of a date cell) of a day up to
+// the end of 2200, the last year a date written as text may have (see civilDate).
 func serialDate(s string, date1904 bool) (ding.Date, bool) {
 	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || f < 1 || f >= 2958466 { // 2958466 is 10000-01-01
+	if err != nil || !(f >= 1 && f < 2958466) { // 2958466 is 10000-01-01; NaN fails too
 		return ding.Date{}, false
 	}
 	day := math.Floor(f)
@@ -182,7 +183,8 @@ func serialDate(s string, date1904 bool) (ding.Date, bool) {
 		// Excel counts a 29 February 1900 that never was.
 		base = base.AddDate(0, 0, 1)
 	}
-	return ding.DateOf(base.AddDate(0, 0, int(day))), true
+	d := ding.DateOf(base.AddDate(0, 0, int(day)))
+	return d, d.Year <= 2200
 }
 
 // civilDate builds a date and refuses one that does not exist (2023-02-29).
@@ -222,7 +224,8 @@ func parseDate(raw string, date1904 bool) (ding.Date, *ding.Error) {
 }
 
 // parsePeriod reads 填报期次: a month as text (2024-03, 2024/3, 2024年3月, 202403), a
-// real Excel date (its month), or an ISO week (2024-W09).
+// real Excel date (its month), or an ISO week (2024-W09), of a year from 1900 to 2200 like
+// dates.
 func parsePeriod(raw string, date1904 bool) (string, *ding.Error) {
 	s := strings.TrimSpace(foldWidth(raw))
 	bad := invalid("xlsx.period_invalid", strings.TrimSpace(raw))
@@ -233,7 +236,7 @@ func parsePeriod(raw string, date1904 bool) (string, *ding.Error) {
 		m := monthRE.FindStringSubmatch(s)
 		y, _ := strconv.Atoi(m[1])
 		mm, _ := strconv.Atoi(m[2])
-		if mm < 1 || mm > 12 {
+		if mm < 1 || mm > 12 || y < 1900 || y > 2200 {
 			return "", bad
 		}
 		return ding.MonthPeriod(y, time.Month(mm)).String(), nil
@@ -243,16 +246,16 @@ func parsePeriod(raw string, date1904 bool) (string, *ding.Error) {
 		if len(m[2]) == 1 {
 			p, err = ding.ParsePeriod(m[1] + "-W0" + m[2])
 		}
-		if err != nil {
+		if err != nil || p.Year < 1900 || p.Year > 2200 {
 			return "", bad
 		}
 		return p.String(), nil
 	case len(s) == 6 && strings.Trim(s, "0123456789") == "" && s[0] == '2':
 		mm, _ := strconv.Atoi(s[4:])
-		if mm < 1 || mm > 12 {
+		y, _ := strconv.Atoi(s[:4])
+		if mm < 1 || mm > 12 || y > 2200 {
 			return "", bad
 		}
-		y, _ := strconv.Atoi(s[:4])
 		return ding.MonthPeriod(y, time.Month(mm)).String(), nil
 	}
 	if d, err := parseDate(s, date1904); err == nil && !d.IsZero() {
