@@ -6,7 +6,6 @@ package systest
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"net"
 	"net/http"
@@ -183,6 +182,3 @@ func waitFor(t *testing.T, what string, d time.Duration, cond func() (bool, stri
 		time.Sleep(100 * time.Millisecond)
 	}
 }
-
-// background is a context for the test's own database reads.
-func background() context.Context { return context.Background() }
