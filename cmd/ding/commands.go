@@ -257,26 +257,37 @@ func (e *cliEnv) unit(args []string) error {
 
 func (e *cliEnv) backup(args []string) error {
 	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
-	out := fs.String("out", "", "file to write the copy to (required, must not exist)")
+	out := fs.String("out", "", "archive to write (required, must not exist)")
+	withFiles := fs.Bool("with-files", false, "also copy the uploads of the data directory (photos, attachments, import files)")
 	c, err := e.loadConfig(fs, args, false)
 	if err != nil {
 		return err
 	}
-	if store.IsPostgresDSN(c.DSN()) {
-		return errNotSQLite
+	if *out == "" || fs.NArg() > 0 {
+		return fmt.Errorf("usage: ding backup --out FILE [--with-files]")
 	}
-	if *out == "" {
-		return fmt.Errorf("usage: ding backup --out FILE")
+	if err := requireSQLiteFile(c); err != nil {
+		return err
 	}
 	db, err := openDB(e.ctx, c)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := db.Backup(e.ctx, *out); err != nil {
+	o := store.BackupOptions{Version: version}
+	if *withFiles {
+		o.DataDir = c.DataDir
+	}
+	m, err := db.Backup(e.ctx, *out, o)
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "backup written to %s and verified (integrity ok, migrations match)\n", *out)
+	fmt.Fprintf(e.stdout, "backup written to %s and verified: %s, %d tables, %d rows, migrations up to %s",
+		*out, m.Engine, len(m.Tables), m.Rows(), m.Migrations[len(m.Migrations)-1])
+	if *withFiles {
+		fmt.Fprintf(e.stdout, ", %d uploaded files", len(m.Files))
+	}
+	fmt.Fprintln(e.stdout)
 	return nil
 }
 

@@ -1,5 +1,6 @@
 // Command ding runs 鼎, the closed-loop platform for a district's major projects and
-// targets. Subcommands: serve, migrate, user, unit, backup, gen, loadtest, config, version.
+// targets. Subcommands: serve, migrate, user, unit, backup, restore, check, gen, loadtest,
+// config, version.
 package main
 
 import (
@@ -25,7 +26,9 @@ Usage:
   ding user token NAME [--label LABEL]
   ding unit add --name 名称 --kind KIND [--code CODE] [--parent UNIT]
   ding unit list
-  ding backup  --out FILE
+  ding backup  --out FILE [--with-files]
+  ding restore --from FILE [--force]
+  ding check   [--limit 20] [--no-files]
   ding gen     [--projects 100000] [--reports-per-project 24] [--units 3000] [--users N] [--demands N] [--password PW] [--seed 1] [--quiet] [--data DIR] [--db DSN]
   ding loadtest --url http://127.0.0.1:8080 --password PW [--users 200] [--duration 1m] [--requests N] [--think 3s] [--json] [--data DIR] [--db DSN]
   ding warn recompute [--date YYYY-MM-DD]
@@ -70,6 +73,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return env.unit(args[1:])
 	case "backup":
 		return env.backup(args[1:])
+	case "restore":
+		return env.restore(args[1:])
+	case "check":
+		return env.check(args[1:])
 	case "warn":
 		return env.warn(args[1:])
 	case "gen":

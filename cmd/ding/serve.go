@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -320,5 +319,3 @@ func listOrNone(vs []string) string {
 	}
 	return strings.Join(vs, ", ")
 }
-
-var errNotSQLite = errors.New("ding backup copies the embedded SQLite database; for PostgreSQL use pg_dump, e.g. pg_dump --format=custom --file=ding.dump \"$DING_DATABASE_URL\"")
