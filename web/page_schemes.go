@@ -4,14 +4,13 @@ package web
 // store/schemes.go): the list of schemes the caller can see, the definition form (items
 // and participants as rows), a scheme's page with its periods, flags and honours, a
 // period's result (a trial from the live figures until the office locks the data cut,
-// then the locked scores) with bonuses, penalties and exemptions, a ranking chart drawn
-// here as SVG and an Excel export, and the public honour board (/honours), which needs no
+// then the locked scores) with bonuses, penalties and exemptions, a ranking chart (package
+// chart's RankBars) and an Excel export, and the public honour board (/honours), which needs no
 // login and shows only public schemes.
 
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"html/template"
 	"maps"
 	"net/http"
@@ -21,9 +20,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"ding"
+	"ding/chart"
 	"ding/i18n"
 	"ding/score"
 	"ding/store"
@@ -1046,7 +1045,7 @@ func schemeResultGroups(lang string, sc *ding.Scheme, scores []*ding.Score, inds
 			}
 		}
 		best := score.MostImproved(mine)
-		var bars []schemeBar
+		var bars []chart.RankItem
 		for _, s := range mine {
 			row := schemeResultRow{Score: s, Adjust: schemeSigned(s.Adjust), Total: ding.Points(s.Total), Improved: s == best}
 			for i, it := range sc.Items {
@@ -1077,7 +1076,7 @@ func schemeResultGroups(lang string, sc *ding.Scheme, scores []*ding.Score, inds
 				row.ChangeText, row.ChangeClass = t("schemeui.rank_new"), "rank-none"
 			}
 			grp.Rows = append(grp.Rows, row)
-			bars = append(bars, schemeBar{Label: s.UnitName, Value: s.Total, Flag: s.Flag, Rank: s.Rank})
+			bars = append(bars, chart.RankItem{Label: s.UnitName, Value: s.Total, Highlight: s.Flag, Rank: s.Rank})
 		}
 		for i := range grp.Rows {
 			if grp.Rows[i].Improved {
@@ -1088,7 +1087,7 @@ func schemeResultGroups(lang string, sc *ding.Scheme, scores []*ding.Score, inds
 		if g != "" {
 			title = t("schemeui.chart_title_group", g)
 		}
-		grp.Chart = template.HTML(schemeRankingSVG(title, t("schemeui.points_unit"), bars, sc.TotalPoints))
+		grp.Chart = schemeRankingSVG("result-rank-"+strconv.Itoa(len(out)), title, t("schemeui.points_unit"), sc.FlagName, bars, sc.TotalPoints)
 		out = append(out, grp)
 	}
 	return out
@@ -1322,81 +1321,22 @@ func (s *Server) schemeResultExport(w http.ResponseWriter, r *http.Request) erro
 
 // --- the ranking chart ----------------------------------------------------------------------
 
-// schemeBar is a participant's bar of the ranking chart.
-type schemeBar struct {
-	Label string
-	Value int64 // centi-points
-	Flag  bool
-	Rank  int
-}
-
-// schemeRankingSVG draws a group's totals as horizontal bars, best first: the flag holders in
-// red, the others in blue, each bar labelled with its points and carrying a <title>
-// tooltip. The scale runs to the scheme's total (or the best total, when bonuses take it
-// higher). Every text is escaped; the same figures always give the same bytes.
-func schemeRankingSVG(title, unit string, bars []schemeBar, total int64) string {
-	const (
-		width  = 760
-		labelW = 170.0
-		valueW = 70.0
-		rowH   = 30.0
-		top    = 34.0
-		bottom = 26.0
-	)
-	if len(bars) == 0 {
+// schemeRankingSVG draws a group's totals as horizontal bars in the order of the scores (best
+// first), each labelled with its rank and points, the flag holders highlighted and named in
+// the legend. The scale runs to the scheme's total, or further when bonuses take a total
+// higher. An empty group has no chart.
+func schemeRankingSVG(id, title, unit, flag string, items []chart.RankItem, total int64) template.HTML {
+	if len(items) == 0 {
 		return ""
 	}
-	scale := total
-	for _, b := range bars {
-		scale = max(scale, b.Value)
-	}
-	if scale <= 0 {
-		scale = 1
-	}
-	plotW := float64(width) - labelW - valueW
-	height := top + rowH*float64(len(bars)) + bottom
-	esc := template.HTMLEscapeString
-	num := func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) }
-	var b strings.Builder
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" class="rank-chart" viewBox="0 0 %d %s" role="img" aria-label="%s" font-family="%s" font-size="13">`,
-		width, num(height), esc(title), esc(`"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif`))
-	fmt.Fprintf(&b, `<title>%s</title>`, esc(title))
-	fmt.Fprintf(&b, `<text x="0" y="18" font-size="14" font-weight="bold" fill="#1f2937">%s</text>`, esc(title))
-	// Grid: 0, 25 %, 50 %, 75 %, 100 % of the scale.
-	for i := 0; i <= 4; i++ {
-		x := labelW + plotW*float64(i)/4
-		fmt.Fprintf(&b, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="1"/>`, num(x), num(top-4), num(x), num(height-bottom),
-			map[bool]string{true: "#9ca3af", false: "#e5e7eb"}[i == 0])
-		fmt.Fprintf(&b, `<text x="%s" y="%s" text-anchor="middle" fill="#6b7280" font-size="11">%s</text>`, num(x), num(height-8),
-			esc(ding.Points(scale*int64(i)/4)))
-	}
-	fmt.Fprintf(&b, `<text x="%d" y="%s" text-anchor="end" fill="#6b7280" font-size="11">%s</text>`, width, num(height-8), esc(unit))
-	for i, bar := range bars {
-		y := top + rowH*float64(i)
-		label := bar.Label
-		if utf8.RuneCountInString(label) > 11 {
-			label = string([]rune(label)[:10]) + "…"
+	legend := ""
+	for _, it := range items {
+		if it.Highlight {
+			legend = flag
 		}
-		fill := "#3b82f6"
-		if bar.Flag {
-			fill = "#c8102e"
-		}
-		w := plotW * float64(max(bar.Value, 0)) / float64(scale)
-		fmt.Fprintf(&b, `<g class="rank-bar%s">`, map[bool]string{true: " flag", false: ""}[bar.Flag])
-		fmt.Fprintf(&b, `<text x="%s" y="%s" text-anchor="end" fill="#1f2937">%d. %s</text>`, num(labelW-8), num(y+rowH/2+4), bar.Rank, esc(label))
-		fmt.Fprintf(&b, `<rect x="%s" y="%s" width="%s" height="%s" rx="2" fill="%s"><title>%s</title></rect>`, num(labelW), num(y+6), num(w), num(rowH-12),
-			fill, esc(fmt.Sprintf("%s %s %s", bar.Label, ding.Points(bar.Value), unit)))
-		fmt.Fprintf(&b, `<text x="%s" y="%s" fill="#1f2937" font-weight="bold">%s</text>`, num(labelW+w+6), num(y+rowH/2+4), esc(ding.Points(bar.Value)))
-		if bar.Flag {
-			// A small red flag after the points.
-			fx := labelW + w + 12 + 8*float64(len(ding.Points(bar.Value)))
-			fmt.Fprintf(&b, `<path d="M%s %sv16" stroke="#7c4a12" stroke-width="1.5"/><path d="M%s %sq5 -3 10 0t10 0v8q-5 3 -10 0t-10 0z" fill="#d40000"/>`,
-				num(fx), num(y+7), num(fx+0.7), num(y+8))
-		}
-		b.WriteString(`</g>`)
 	}
-	b.WriteString(`</svg>`)
-	return b.String()
+	return template.HTML(chart.RankBars{ID: id, Title: title, Items: items, Unit: unit, Format: ding.Points, Max: total, //nolint:gosec // chart escapes its text
+		HighlightLabel: legend, Width: 760, RowHeight: 30}.SVG())
 }
 
 // --- the honour board -----------------------------------------------------------------------

@@ -2,10 +2,14 @@ package web
 
 import (
 	"bytes"
+	"encoding/xml"
 	"html"
+	"io"
+	"math"
 	"net/http"
 	"net/url"
-	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +18,7 @@ import (
 
 	"ding"
 	"ding/auth"
+	"ding/chart"
 	"ding/store"
 )
 
@@ -281,8 +286,8 @@ func TestSchemeResultFlow(t *testing.T) {
 		if b := schemeScoreRow(t, body, x.townB); !strings.Contains(b, `<td class="num sch-total">73</td>`) || !strings.Contains(b, `<span class="pts">57</span>`) || strings.Contains(b, "id=\"flag-") {
 			t.Errorf("row B: %s", b)
 		}
-		for _, want := range []string{`<td class="num sch-total">72</td>`, `<h2>部门`, `<h2>乡镇街道`, `<svg xmlns="http://www.w3.org/2000/svg" class="rank-chart"`,
-			`<title>樟潭街道 80 分</title>`, `id="lock-form"`, `id="adjust-form"`, "锁定数据截面并发布结果"} {
+		for _, want := range []string{`<td class="num sch-total">72</td>`, `<h2>部门`, `<h2>乡镇街道`, `<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-rank"`,
+			`<title>1. 樟潭街道 · 80 分</title>`, `id="lock-form"`, `id="adjust-form"`, "锁定数据截面并发布结果"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("trial page lacks %q", want)
 			}
@@ -553,21 +558,150 @@ func TestSchemeResultExport(t *testing.T) {
 	})
 }
 
-// TestSchemeRankingSVG: the chart draws one bar per unit, the flag holders in red, scaled
-// to the scheme's total, with every text escaped.
+// TestSchemeRankingSVG: the chart (chart.RankBars) draws one bar per unit in the order of
+// the scores, labelled with rank and points, the flag holders highlighted and named in the
+// legend, scaled to the scheme's total (a negative total runs left of zero), with every text
+// escaped.
 func TestSchemeRankingSVG(t *testing.T) {
-	svg := schemeRankingSVG("乡镇<排名>", "分", []schemeBar{{Label: "樟潭街道", Value: 8000, Flag: true, Rank: 1}, {Label: "<b>廿里镇</b>", Value: 4000, Rank: 2},
-		{Label: "扣分太多的单位", Value: -500, Rank: 3}}, 10000)
-	for _, want := range []string{`aria-label="乡镇&lt;排名&gt;"`, `fill="#c8102e"><title>樟潭街道 80 分</title>`, `width="416.0"`, `width="208.0"`,
-		`&lt;b&gt;廿里镇&lt;/b&gt;`, `width="0.0"`, `>100</text>`} {
-		if !strings.Contains(svg, want) {
-			t.Errorf("svg lacks %q: %s", want, svg)
+	items := []chart.RankItem{{Label: "樟潭街道", Value: 8000, Highlight: true, Rank: 1}, {Label: "<b>廿里镇</b>", Value: 4000, Rank: 2},
+		{Label: "扣分太多的单位", Value: -500, Rank: 3}}
+	svg := string(schemeRankingSVG("rk", "乡镇<排名>", "分", "流动红旗", items, 10000))
+	if strings.Contains(svg, "<b>") || strings.Contains(svg, "<排名>") || !strings.Contains(svg, "乡镇&lt;排名&gt;") {
+		t.Errorf("unescaped text: %s", svg)
+	}
+	root := schemeSVGTree(t, svg)
+	if got := root.all("title"); len(got) == 0 || got[0].text != "乡镇<排名>" {
+		t.Errorf("accessible name %+v", got)
+	}
+	// Order, labels, values and the highlighted flag holder.
+	rows := root.all("g", "rank-bar")
+	if len(rows) != 3 || len(root.all("rect", "bar")) != 3 {
+		t.Fatalf("%d rows, %d bars: %s", len(rows), len(root.all("rect", "bar")), svg)
+	}
+	for i, want := range []struct {
+		label, value, tip string
+		flag              bool
+	}{{"1. 樟潭街道", "80", "1. 樟潭街道 · 80 分", true}, {"2. <b>廿里镇</b>", "40", "2. <b>廿里镇</b> · 40 分", false},
+		{"3. 扣分太多的单位", "-5", "3. 扣分太多的单位 · -5 分", false}} {
+		r := rows[i]
+		if got := r.all("text")[0].text; got != want.label {
+			t.Errorf("row %d label %q, want %q", i, got, want.label)
+		}
+		if got := r.all("rect", "bar")[0].all("title")[0].text; got != want.tip {
+			t.Errorf("row %d tooltip %q, want %q", i, got, want.tip)
+		}
+		if flag := r.attrs["class"] == "rank-bar highlight"; flag != want.flag {
+			t.Errorf("row %d highlighted %v", i, flag)
+		}
+		if got := root.all("text", "value")[i].text; got != want.value {
+			t.Errorf("row %d value %q, want %q", i, got, want.value)
 		}
 	}
-	if strings.Contains(svg, "<b>") || len(regexp.MustCompile(`<rect `).FindAllString(svg, -1)) != 3 {
-		t.Errorf("svg: %s", svg)
+	if !slices.ContainsFunc(root.all("text"), func(n *svgNode) bool { return n.text == "流动红旗" }) {
+		t.Errorf("no legend for the flag")
 	}
-	if schemeRankingSVG("x", "分", nil, 10000) != "" {
+	// Geometry: the axis's ticks give x per point; the scale ends at the scheme's 100 points,
+	// bars start at zero and are as long as their totals.
+	ticks := root.all("g", "axis axis-value")[0]
+	lines, labels := ticks.all("line"), ticks.all("text")
+	first, last := labels[0].text, labels[len(labels)-1].text
+	if last != "100" {
+		t.Errorf("scale ends at %q, not the scheme's total", last)
+	}
+	lo, err1 := ding.ParsePoints(first)
+	hi, err2 := ding.ParsePoints(last)
+	if err1 != nil || err2 != nil {
+		t.Fatalf("tick labels %q %q", first, last)
+	}
+	x0, x1 := lines[0].num(t, "x1"), lines[len(lines)-1].num(t, "x1")
+	xAt := func(v int64) float64 { return x0 + (x1-x0)*float64(v-lo)/float64(hi-lo) }
+	zero := xAt(0)
+	for i, it := range items {
+		bar := rows[i].all("rect", "bar")[0]
+		x, w := bar.num(t, "x"), bar.num(t, "width")
+		left, right := min(zero, xAt(it.Value)), max(zero, xAt(it.Value))
+		if math.Abs(x-left) > 0.11 || math.Abs(x+w-right) > 0.11 {
+			t.Errorf("bar %d (%d) from %.1f to %.1f, want %.1f to %.1f", i, it.Value, x, x+w, left, right)
+		}
+	}
+	if w0, w1 := rows[0].all("rect", "bar")[0].num(t, "width"), rows[1].all("rect", "bar")[0].num(t, "width"); math.Abs(w0-2*w1) > 0.2 {
+		t.Errorf("80 points drawn %.1f wide, 40 points %.1f", w0, w1)
+	}
+	// Bonuses past the total stretch the scale; no flag holder, no flag in the legend.
+	svg = string(schemeRankingSVG("rk", "x", "分", "流动红旗", []chart.RankItem{{Label: "a", Value: 10500, Rank: 1}}, 10000))
+	if strings.Contains(svg, "流动红旗") {
+		t.Errorf("the flag in the legend with no holder: %s", svg)
+	}
+	if ls := schemeSVGTree(t, svg).all("g", "axis axis-value")[0].all("text"); ls[len(ls)-1].text == "100" {
+		t.Errorf("105 points on a scale ending at 100")
+	}
+	if schemeRankingSVG("rk", "x", "分", "流动红旗", nil, 10000) != "" {
 		t.Errorf("an empty group draws a chart")
 	}
+}
+
+// svgNode is an element of a parsed SVG, for tests.
+type svgNode struct {
+	name  string
+	attrs map[string]string
+	text  string // character data directly inside
+	kids  []*svgNode
+}
+
+// schemeSVGTree parses an SVG, failing the test when it is not well-formed.
+func schemeSVGTree(t *testing.T, svg string) *svgNode {
+	t.Helper()
+	d := xml.NewDecoder(strings.NewReader(svg))
+	root := &svgNode{}
+	stack := []*svgNode{root}
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("not well-formed: %v\n%s", err, svg)
+		}
+		top := stack[len(stack)-1]
+		switch tok := tok.(type) {
+		case xml.StartElement:
+			n := &svgNode{name: tok.Name.Local, attrs: map[string]string{}}
+			for _, a := range tok.Attr {
+				n.attrs[a.Name.Local] = a.Value
+			}
+			top.kids = append(top.kids, n)
+			stack = append(stack, n)
+		case xml.EndElement:
+			stack = stack[:len(stack)-1]
+		case xml.CharData:
+			top.text += string(tok)
+		}
+	}
+	return root
+}
+
+// all returns the elements named name under n, in document order, whose class starts with
+// the given prefix (if any).
+func (n *svgNode) all(name string, class ...string) []*svgNode {
+	var out []*svgNode
+	var walk func(*svgNode)
+	walk = func(e *svgNode) {
+		for _, k := range e.kids {
+			if k.name == name && (len(class) == 0 || strings.HasPrefix(k.attrs["class"], class[0])) {
+				out = append(out, k)
+			}
+			walk(k)
+		}
+	}
+	walk(n)
+	return out
+}
+
+func (n *svgNode) num(t *testing.T, attr string) float64 {
+	t.Helper()
+	f, err := strconv.ParseFloat(n.attrs[attr], 64)
+	if err != nil {
+		t.Fatalf("<%s %s=%q>: %v", n.name, attr, n.attrs[attr], err)
+	}
+	return f
 }

@@ -11,6 +11,7 @@ import (
 	"bytes"
 	"context"
 	"html/template"
+	"math"
 	"net/http"
 	"sort"
 	"strconv"
@@ -112,9 +113,9 @@ type screenData struct {
 	Period    string           `json:"period"`  // 2026年11月
 	Updated   string           `json:"updated"` // HH:MM, Asia/Shanghai
 	Figures   []screenFigure   `json:"figures"`
-	Schedule  string           `json:"schedule"`   // 时序进度, "91.7%"
-	SchedX    string           `json:"schedule_x"` // 时序进度 in percent, "91.7", where the ranking's marker goes
+	Schedule  string           `json:"schedule"` // 时序进度, "91.7%"
 	Ranking   []screenRank     `json:"ranking"`
+	RankSVG   string           `json:"ranking_svg"` // the ranking drawn by chart.RankBars
 	Red       []screenRed      `json:"red"`
 	RedTotal  int              `json:"red_total"`
 	Decisions []screenDecision `json:"decisions"`
@@ -151,7 +152,6 @@ type screenRank struct {
 	Name       string `json:"name"`
 	Completion string `json:"completion"`
 	Gap        string `json:"gap"`
-	Width      string `json:"width"` // bar width in percent, "62.5"
 	Behind     bool   `json:"behind"`
 	Red        int64  `json:"red"`
 	RedLabel   string `json:"red_label"` // "红2", or "" for none
@@ -292,6 +292,15 @@ func yi(yuan int64) string {
 	return s
 }
 
+// permille is a ratio in tenths of a percent (625 for 62.5 %), bounded so that no absurd
+// ratio overflows; 0 when undefined.
+func permille(r ding.Ratio) int64 {
+	if !r.OK {
+		return 0
+	}
+	return int64(math.Round(min(max(r.Float()*1000, -1e12), 1e12)))
+}
+
 // loadScreen reads the figures of the screen's unit, as the screen actor in ctx.
 func (s *Server) loadScreen(ctx context.Context, lang string) (*screenData, error) {
 	t := func(k string, args ...any) string {
@@ -326,10 +335,6 @@ func (s *Server) loadScreen(ctx context.Context, lang string) (*screenData, erro
 		Updated: now.In(shanghai).Format("15:04"), Schedule: dash.Schedule.Pct(),
 	}
 	d.Title = t("screenui.title", dash.UnitName)
-	d.SchedX = "0"
-	if dash.Schedule.OK {
-		d.SchedX = strconv.FormatFloat(min(max(dash.Schedule.Float()*100, 0), 100), 'f', 1, 64)
-	}
 	var red int64
 	for _, c := range dash.Colours {
 		if c.Key == string(worst) {
@@ -364,20 +369,28 @@ func (s *Server) loadScreen(ctx context.Context, lang string) (*screenData, erro
 		}
 		return a.OK && b.Cmp(a) < 0
 	})
+	rank := chart.RankBars{ID: "scr-rank", Unit: "%", Format: chart.Scaled(1, 1), Max: 1000, Empty: t("screenui.none"),
+		Width: 440, RowHeight: 24, Dark: true}
+	if dash.Schedule.OK {
+		rank.Ref = &chart.Ref{Label: t("screenui.schedule"), Value: permille(dash.Schedule)}
+	}
 	for i, u := range units {
 		if i == 12 {
 			break
 		}
-		w := 0.0
-		if u.Completion.OK {
-			w = min(max(u.Completion.Float()*100, 0), 100)
-		}
-		d.Ranking = append(d.Ranking, screenRank{N: i + 1, Name: u.UnitName, Completion: u.Completion.Pct(), Gap: u.Gap.PP(),
-			Width: strconv.FormatFloat(w, 'f', 1, 64), Behind: u.Completion.OK && dash.Schedule.OK && u.Completion.Less(dash.Schedule), Red: u.Red})
+		r := screenRank{N: i + 1, Name: u.UnitName, Completion: u.Completion.Pct(), Gap: u.Gap.PP(),
+			Behind: u.Completion.OK && dash.Schedule.OK && u.Completion.Less(dash.Schedule), Red: u.Red}
 		if u.Red > 0 {
-			d.Ranking[i].RedLabel = t("screenui.red_n", u.Red)
+			r.RedLabel = t("screenui.red_n", u.Red)
+		}
+		d.Ranking = append(d.Ranking, r)
+		rank.Items = append(rank.Items, chart.RankItem{Label: r.Name, Value: permille(u.Completion), Missing: !u.Completion.OK,
+			Highlight: r.Behind, Note: r.RedLabel})
+		if r.Behind {
+			rank.HighlightLabel = t("screenui.behind")
 		}
 	}
+	d.RankSVG = string(rank.SVG())
 
 	// The red list.
 	ws, n, err := s.db.FindWarnings(ctx, store.WarningFilter{Colour: worst, Limit: 10})
@@ -430,7 +443,7 @@ func (s *Server) loadScreen(ctx context.Context, lang string) (*screenData, erro
 		parts = append(parts, chart.Part{Name: t("stage." + string(st.Stage)), Value: st.N})
 	}
 	d.StageSVG = string(chart.Donut{ID: "scr-stage", Parts: parts, Unit: t("screenui.unit_n"), Empty: t("screenui.none"),
-		Width: 640, Height: 420, Dark: true}.SVG())
+		Width: 440, Height: 400, Dark: true}.SVG())
 	parts = nil
 	for _, l := range cs {
 		for _, c := range dash.Colours {
@@ -440,6 +453,6 @@ func (s *Server) loadScreen(ctx context.Context, lang string) (*screenData, erro
 		}
 	}
 	d.ColourSVG = string(chart.Donut{ID: "scr-colour", Parts: parts, Unit: t("screenui.unit_n"), Empty: t("screenui.none"),
-		Width: 640, Height: 420, Dark: true}.SVG())
+		Width: 440, Height: 400, Dark: true}.SVG())
 	return d, nil
 }

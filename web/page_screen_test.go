@@ -102,8 +102,13 @@ func TestScreen(t *testing.T) {
 		var got struct {
 			Unit    string `json:"unit"`
 			Ranking []struct {
-				Name string `json:"name"`
+				N          int    `json:"n"`
+				Name       string `json:"name"`
+				Completion string `json:"completion"`
+				Behind     bool   `json:"behind"`
+				RedLabel   string `json:"red_label"`
 			} `json:"ranking"`
+			RankSVG string         `json:"ranking_svg"`
 			Figures []screenFigure `json:"figures"`
 			Raw     struct {
 				Projects, Investment, Plan, Completed, Red int64
@@ -119,6 +124,37 @@ func TestScreen(t *testing.T) {
 		}
 		if len(got.Ranking) != len(d.Units) || len(got.Figures) == 0 || got.Figures[1].Value != yi(d.Investment) {
 			t.Fatalf("data.json ranking %d of %d, figures %+v", len(got.Ranking), len(d.Units), got.Figures)
+		}
+		// The ranking chart (chart.RankBars) draws the ranking's rows in its order: label,
+		// completion, the red count as a note, the units behind schedule highlighted, and
+		// 时序进度 as the reference line; the page carries the same chart.
+		root := schemeSVGTree(t, got.RankSVG)
+		rows, values := root.all("g", "rank-bar"), root.all("text", "value")
+		if len(rows) != len(got.Ranking) || len(values) != len(got.Ranking) || len(got.Ranking) == 0 {
+			t.Fatalf("ranking chart has %d rows for %d units: %s", len(rows), len(got.Ranking), got.RankSVG)
+		}
+		for i, r := range got.Ranking {
+			if label := rows[i].all("text")[0].text; label != strconv.Itoa(r.N)+". "+r.Name {
+				t.Errorf("chart row %d is %q, the ranking's %d. %s", i, label, r.N, r.Name)
+			}
+			if want := strings.TrimSuffix(strings.TrimSuffix(r.Completion, "%"), ".0"); values[i].text != want {
+				t.Errorf("chart row %d shows %q, the ranking %q", i, values[i].text, r.Completion)
+			}
+			notes := values[i].all("tspan", "note")
+			if (len(notes) == 1 && notes[0].text == r.RedLabel) != (r.RedLabel != "") {
+				t.Errorf("chart row %d notes %+v, red label %q", i, notes, r.RedLabel)
+			}
+			if hl := rows[i].attrs["class"] == "rank-bar highlight"; hl != r.Behind {
+				t.Errorf("chart row %d highlighted %v, behind %v", i, hl, r.Behind)
+			}
+		}
+		if refs := root.all("g", "ref"); len(refs) != 1 || refs[0].all("text")[0].text != "时序进度 "+d.Schedule.Pct() &&
+			refs[0].all("text")[0].text != "时序进度 "+strings.TrimSuffix(d.Schedule.Pct(), ".0%")+"%" {
+			t.Errorf("no 时序进度 line: %+v", refs)
+		}
+		if _, page := anon.getRes("/screen/" + secret); !strings.Contains(page, `id="scr-rank-svg"`) || !strings.Contains(page, `class="chart chart-rank"`) ||
+			!strings.Contains(page, `id="scr-status"`) || !strings.Contains(page, `data-stale="数据更新失败，%s 重试"`) {
+			t.Errorf("the page lacks the ranking chart or the status line")
 		}
 
 		// The token is no credential anywhere else.

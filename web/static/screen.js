@@ -1,17 +1,39 @@
-// The wall screen (大屏): a live clock, rotating panels, and the figures refreshed every
-// minute from data.json in place — nodes are replaced, never accumulated, so that the page
-// can run for days. On 401 it says the token was revoked and stops; on a network error it
-// keeps the last figures and retries with backoff.
+// The wall screen (大屏): a live clock, rotating panels, and the figures refreshed from
+// data.json in place, without reloading the page and without losing the rotation's place.
+//
+// Address parameters, in seconds (decimals allowed, each held between 0.5 and 3600):
+//   ?refresh=60  how often data.json is fetched (default 60)
+//   ?rotate=15   how long each rotating panel stays (default 15)
+//
+// A failed refresh (server down, network error, timeout, 5xx, a body that is not the
+// figures) keeps the last figures on screen, says "数据更新失败，HH:MM 重试" in the footer and
+// tries again, waiting twice as long after each failure, at most five refresh intervals (1,
+// 2, 4, 5, 5 … minutes by default); the first good answer clears the message and goes back to
+// the normal interval. 401 means the token was revoked or is unknown: the screen says so and stops.
+//
+// Built to run for days: one timer of each kind at a time and one request in flight at most,
+// nodes replaced rather than appended, no list that grows. The root element counts, for
+// tests, the refreshes that succeeded (data-refreshes) and failed (data-failures) and the
+// rotations made (data-rotations).
 (function () {
   "use strict";
   var root = document.getElementById("screen");
-  if (!root) return;
-  var ROTATE = 15000, REFRESH = 60000, MAX_BACKOFF = 600000;
-  var stopped = root.hasAttribute("data-stopped");
-  var timers = [];
+  if (!root || root.hasAttribute("data-stopped")) return;
+
+  var params = new URLSearchParams(location.search);
+  function seconds(name, def) {
+    var v = parseFloat(params.get(name));
+    if (!isFinite(v)) v = def;
+    return Math.round(Math.min(Math.max(v, 0.5), 3600) * 1000);
+  }
+  var REFRESH = seconds("refresh", 60), ROTATE = seconds("rotate", 15);
+  var MAX_DELAY = 5 * REFRESH, TIMEOUT = 30000;
+
+  var stopped = false, clockTimer = 0, rotateTimer = 0, refreshTimer = 0, inflight = null;
+  var delay = REFRESH, pos = 0, refreshes = 0, failures = 0, rotations = 0;
 
   function $(id) { return document.getElementById(id); }
-  function fmt(tpl, s) { return tpl.replace("%s", s); }
+  function fmt(tpl, s) { return (tpl || "%s").replace("%s", s); }
   function pad(n) { return (n < 10 ? "0" : "") + n; }
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -19,19 +41,20 @@
     if (text != null) e.textContent = text;
     return e;
   }
+  // Beijing time at ms since the epoch, whatever the computer's zone.
+  function beijing(ms) { return new Date(ms + (new Date(ms).getTimezoneOffset() + 480) * 60000); }
+  function hhmm(ms) { var d = beijing(ms); return pad(d.getHours()) + ":" + pad(d.getMinutes()); }
 
-  // The clock, in Beijing time whatever the computer's zone.
   function tick() {
-    var d = new Date(Date.now() + (new Date().getTimezoneOffset() + 480) * 60000);
-    var c = $("scr-clock"), dd = $("scr-date");
+    var d = beijing(Date.now()), c = $("scr-clock"), dd = $("scr-date");
     if (c) c.textContent = pad(d.getHours()) + ":" + pad(d.getMinutes()) + ":" + pad(d.getSeconds());
     if (dd) dd.textContent = d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate());
   }
 
-  // Rotation: the position survives refreshes, which only change the panels' contents.
-  var pos = 0;
+  // Rotation: the position lives here, so refreshes, which change only the panels'
+  // contents, never move it.
   function rotate() {
-    var panels = document.querySelectorAll(".rot-panel"), dots = document.querySelectorAll("#rot-dots span");
+    var panels = root.querySelectorAll(".rot-panel"), dots = root.querySelectorAll("#rot-dots span");
     if (!panels.length) return;
     pos = (pos + 1) % panels.length;
     for (var i = 0; i < panels.length; i++) {
@@ -40,30 +63,37 @@
     }
     var t = $("rot-title");
     if (t) t.textContent = panels[pos].getAttribute("data-title");
+    root.setAttribute("data-rotations", String(++rotations));
   }
 
   function stop() {
     stopped = true;
-    timers.forEach(function (t) { clearInterval(t); clearTimeout(t); });
-    var msg = root.getAttribute("data-revoked");
+    clearInterval(clockTimer);
+    clearInterval(rotateTimer);
+    clearTimeout(refreshTimer);
+    if (inflight) inflight.abort();
     var box = el("div", "scr-revoked");
     box.id = "screen-revoked";
     box.setAttribute("role", "alert");
-    box.appendChild(el("p", null, msg));
+    box.appendChild(el("div", "big", root.getAttribute("data-revoked-title")));
+    box.appendChild(el("p", null, root.getAttribute("data-revoked")));
     root.replaceChildren(box);
+    root.setAttribute("data-stopped", "1");
   }
 
-  var svgNS = "http://www.w3.org/2000/svg";
-  function svgEl(tag, attrs) {
-    var e = document.createElementNS(svgNS, tag);
-    for (var k in attrs) e.setAttribute(k, attrs[k]);
-    return e;
+  // list fills ul with one item per row, or its data-empty message.
+  function list(ul, rows, item) {
+    if (!ul) return;
+    rows = rows || [];
+    if (!rows.length) { ul.replaceChildren(el("li", "empty", ul.getAttribute("data-empty"))); return; }
+    ul.replaceChildren.apply(ul, rows.map(item));
   }
 
   function render(d) {
+    if (!d || !Array.isArray(d.figures)) throw new Error("not the screen's figures");
     var t = $("scr-title"); if (t) t.textContent = d.title;
     var s = $("scr-schedule"); if (s) s.textContent = d.schedule;
-    (d.figures || []).forEach(function (f) {
+    d.figures.forEach(function (f) {
       var box = $("fig-" + f.key);
       if (!box) return;
       box.classList.toggle("alert", !!f.alert);
@@ -72,104 +102,96 @@
       box.querySelector(".u").textContent = f.unit;
       box.querySelector(".fig-note").textContent = f.note;
     });
-    var rk = $("scr-ranking");
-    if (rk) {
-      var items = (d.ranking || []).map(function (r) {
-        var li = el("li", r.behind ? "behind" : "");
-        li.appendChild(el("span", "rn", String(r.n)));
-        li.appendChild(el("span", "rname", r.name));
-        var svg = svgEl("svg", { "class": "rbar", viewBox: "0 0 100 10", preserveAspectRatio: "none", "aria-hidden": "true" });
-        svg.appendChild(svgEl("rect", { "class": "track", width: "100", height: "10" }));
-        svg.appendChild(svgEl("rect", { "class": "fill", width: r.width, height: "10" }));
-        svg.appendChild(svgEl("line", { "class": "sched", x1: d.schedule_x, x2: d.schedule_x, y1: "0", y2: "10" }));
-        li.appendChild(svg);
-        li.appendChild(el("span", "rpct", r.completion));
-        li.appendChild(el("span", "rred", r.red_label || ""));
-        return li;
-      });
-      if (items.length) rk.replaceChildren.apply(rk, items);
-    }
-    var red = $("scr-red");
-    if (red && d.red) {
-      red.replaceChildren.apply(red, d.red.map(function (w) {
-        var li = el("li"), l1 = el("div", "l1");
-        l1.appendChild(el("b", null, w.project));
-        l1.appendChild(el("span", null, w.unit));
-        li.appendChild(l1);
-        li.appendChild(el("div", "l2", w.reason));
-        return li;
-      }));
-    }
+    list($("scr-red"), d.red, function (w) {
+      var li = el("li"), l1 = el("div", "l1");
+      l1.appendChild(el("b", null, w.project));
+      l1.appendChild(el("span", null, w.unit));
+      li.appendChild(l1);
+      li.appendChild(el("div", "l2", w.reason));
+      return li;
+    });
     var rt = $("scr-red-total");
     if (rt) rt.textContent = rt.textContent.replace(/\d+/, String(d.red_total));
-    var dec = $("scr-decisions");
-    if (dec && d.decisions) {
-      dec.replaceChildren.apply(dec, d.decisions.map(function (x) {
-        var li = el("li"), l1 = el("div", "l1");
-        l1.appendChild(el("b", null, x.title));
-        l1.appendChild(el("span", null, x.when));
-        li.appendChild(l1);
-        li.appendChild(el("div", "l2", x.decision));
-        li.appendChild(el("div", "l3", (x.project ? x.project + " · " : "") + x.by));
-        return li;
+    list($("scr-decisions"), d.decisions, function (x) {
+      var li = el("li"), l1 = el("div", "l1");
+      l1.appendChild(el("b", null, x.title));
+      l1.appendChild(el("span", null, x.when));
+      li.appendChild(l1);
+      li.appendChild(el("div", "l2", x.decision));
+      li.appendChild(el("div", "l3", (x.project ? x.project + " · " : "") + x.by));
+      return li;
+    });
+    var cats = $("scr-cats");
+    if (cats) {
+      cats.replaceChildren.apply(cats, (d.categories || []).map(function (x) {
+        var c = el("div", x.down ? "cat down" : "cat"), v = el("div", "cv", x.value);
+        c.appendChild(el("div", "cl", x.label));
+        v.appendChild(el("small", null, cats.getAttribute("data-unit")));
+        c.appendChild(v);
+        c.appendChild(el("div", "cg", cats.getAttribute("data-growth") + " " + x.growth));
+        return c;
       }));
     }
-    var cats = $("scr-cats");
-    if (cats && d.categories) {
-      cats.querySelectorAll(".cat").forEach(function (c, i) {
-        var x = d.categories[i];
-        if (!x) return;
-        c.classList.toggle("down", !!x.down);
-        c.querySelector(".cl").textContent = x.label;
-        c.querySelector(".cv").firstChild.textContent = x.value;
-        var g = c.querySelector(".cg");
-        g.textContent = g.textContent.replace(/\S+$/, x.growth);
-      });
-    }
-    // The charts come from the server's chart package, which escapes every text.
-    if ($("scr-stage-svg") && d.stage_svg) $("scr-stage-svg").innerHTML = d.stage_svg;
-    if ($("scr-colour-svg") && d.colour_svg) $("scr-colour-svg").innerHTML = d.colour_svg;
+    // The charts come from the server's chart package, which escapes every text; each
+    // assignment replaces the chart before it.
+    [["scr-rank-svg", d.ranking_svg], ["scr-stage-svg", d.stage_svg], ["scr-colour-svg", d.colour_svg]].forEach(function (c) {
+      var box = $(c[0]);
+      if (box && c[1]) box.innerHTML = c[1];
+    });
     var st = $("scr-stamp");
-    if (st) { st.textContent = fmt(root.getAttribute("data-updated"), d.updated); st.classList.remove("stale"); }
-    last = d.updated;
+    if (st) st.textContent = fmt(root.getAttribute("data-updated"), d.updated);
   }
 
-  var last = "", delay = REFRESH, pending = null;
-  function schedule(ms) {
-    if (stopped) return;
-    if (pending) clearTimeout(pending);
-    pending = setTimeout(refresh, ms);
-    timers.push(pending);
-    if (timers.length > 8) timers = timers.slice(-4);
+  function status(text) {
+    var s = $("scr-status");
+    if (!s) return;
+    s.textContent = text || "";
+    s.hidden = !text;
   }
-  function refresh() {
+
+  function schedule(ms) {
+    clearTimeout(refreshTimer);
+    if (!stopped) refreshTimer = setTimeout(refresh, ms);
+  }
+
+  // failed retries after the current wait, and doubles it for the next failure.
+  function failed() {
     if (stopped) return;
+    root.setAttribute("data-failures", String(++failures));
+    status(fmt(root.getAttribute("data-stale"), hhmm(Date.now() + delay)));
+    schedule(delay);
+    delay = Math.min(delay * 2, MAX_DELAY);
+  }
+
+  function refresh() {
+    refreshTimer = 0;
+    if (stopped || inflight) return;
+    var ctl = new AbortController(), timer = setTimeout(function () { ctl.abort(); }, TIMEOUT);
+    inflight = ctl;
     var url = location.pathname.replace(/\/+$/, "") + "/data.json";
-    fetch(url, { cache: "no-store", credentials: "omit", headers: { Accept: "application/json" } })
+    fetch(url, { cache: "no-store", credentials: "omit", headers: { Accept: "application/json" }, signal: ctl.signal })
       .then(function (res) {
-        if (res.status === 401) { stop(); return null; }
+        if (res.status === 401) return null;
         if (!res.ok) throw new Error("status " + res.status);
         return res.json();
       })
       .then(function (d) {
-        if (!d) return;
+        if (d === null) { stop(); return; }
         render(d);
+        root.setAttribute("data-refreshes", String(++refreshes));
+        status("");
         delay = REFRESH;
         schedule(REFRESH);
       })
-      .catch(function () {
-        var st = $("scr-stamp");
-        if (st) { st.textContent = fmt(root.getAttribute("data-stale"), last || "--:--"); st.classList.add("stale"); }
-        delay = Math.min(delay * 2, MAX_BACKOFF);
-        schedule(delay / 4 + Math.random() * delay / 4);
+      .catch(failed)
+      .then(function () {
+        clearTimeout(timer);
+        if (inflight === ctl) inflight = null;
       });
   }
 
-  if (stopped) return;
-  var stamp = $("scr-stamp");
-  if (stamp) { var m = stamp.textContent.match(/\d\d:\d\d/); if (m) last = m[0]; }
   tick();
-  timers.push(setInterval(tick, 1000));
-  timers.push(setInterval(rotate, ROTATE));
+  clockTimer = setInterval(tick, 1000);
+  rotateTimer = setInterval(rotate, ROTATE);
   schedule(REFRESH);
 })();
