@@ -45,11 +45,11 @@ func parseWan(field, s string) (int64, error) {
 	for _, c := range whole {
 		w = w*10 + int64(c-'0')
 	}
-	if w > maxWan {
-		return 0, ding.FieldError(field, "field.out_of_range")
-	}
 	frac += "00"[len(frac):]
 	f = int64(frac[0]-'0')*10 + int64(frac[1]-'0')
+	if w > maxWan || w == maxWan && f > 0 {
+		return 0, ding.FieldError(field, "field.out_of_range")
+	}
 	return w*10_000 + f*100, nil
 }
 

@@ -407,7 +407,16 @@ func schemeFormValues(sc *ding.Scheme, inds map[int64]*ding.Indicator) (url.Valu
 				if ind := inds[it.IndicatorID]; ind != nil {
 					m = ind.M()
 				}
+				// Every stored digit (万吨 shows two decimals but holds four), so that
+				// saving the form unchanged keeps the benchmark.
+				m.Decimals = 0
+				for n := m.Scale; n > 1; n /= 10 {
+					m.Decimals++
+				}
 				row.Benchmark = m.Format(it.Benchmark)
+				if strings.Contains(row.Benchmark, ".") {
+					row.Benchmark = strings.TrimRight(strings.TrimRight(row.Benchmark, "0"), ".")
+				}
 			} else {
 				row.Benchmark = ding.Points(it.Benchmark)
 			}
