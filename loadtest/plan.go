@@ -16,6 +16,7 @@ import (
 type plan struct {
 	liaisons []*liaisonPlan
 	offices  []*officePlan
+	warm     *ding.User // the office user of the widest scope, for the warm-up
 }
 
 // liaisonPlan is a liaison with the projects its unit leads and the open demands assigned
@@ -52,6 +53,20 @@ func makePlan(ctx context.Context, cfg Config, rnd *rand.Rand) (*plan, error) {
 	pl := &plan{}
 
 	if nLiaison > 0 {
+		// The open demands and action items a unit can answer now, by assigned unit: read
+		// once for all (a liaison's own item list costs a scan of its scope).
+		byUnit := map[int64][]int64{}
+		for _, st := range []ding.ItemStatus{ding.ItemDecided, ding.ItemHandling} {
+			its, _, err := cfg.DB.FindItems(sys, store.ItemFilter{Status: st, Sort: "id"})
+			if err != nil {
+				return nil, fmt.Errorf("loadtest: open items: %w", err)
+			}
+			for _, it := range its {
+				for _, u := range it.Units {
+					byUnit[u.UnitID] = append(byUnit[u.UnitID], it.ID)
+				}
+			}
+		}
 		all, _, err := cfg.DB.FindUsers(sys, ding.UserFilter{Role: ding.RoleLiaison})
 		if err != nil {
 			return nil, fmt.Errorf("loadtest: liaisons: %w", err)
@@ -59,63 +74,41 @@ func makePlan(ctx context.Context, cfg Config, rnd *rand.Rand) (*plan, error) {
 		rnd.Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
 		units := map[int64]bool{}
 		claimed := map[int64]bool{} // items
-		var noItems []*liaisonPlan
-		for _, u := range all {
-			if len(pl.liaisons) >= nLiaison || len(units) > 20*nLiaison+200 {
-				break
-			}
-			if units[u.UnitID] {
-				continue
-			}
-			units[u.UnitID] = true
-			lc := actorOf(ctx, u)
-			ps, _, err := cfg.DB.FindProjects(lc, ding.ProjectFilter{Limit: 200})
-			if err != nil {
-				return nil, fmt.Errorf("loadtest: projects of %s: %w", u.Username, err)
-			}
-			lp := &liaisonPlan{user: u}
-			for _, p := range ps {
-				if p.UnitID == u.UnitID { // its unit leads it: no other simulated liaison does
-					lp.projects = append(lp.projects, p.ID)
+		// Liaisons of units with demands to answer first, then others who only report.
+		for _, withItems := range []bool{true, false} {
+			for _, u := range all {
+				if len(pl.liaisons) >= nLiaison {
+					break
 				}
-			}
-			if len(lp.projects) == 0 {
-				continue
-			}
-			rnd.Shuffle(len(lp.projects), func(i, j int) { lp.projects[i], lp.projects[j] = lp.projects[j], lp.projects[i] })
-			its, _, err := cfg.DB.FindItems(lc, store.ItemFilter{Open: true, Limit: 200})
-			if err != nil {
-				return nil, fmt.Errorf("loadtest: items of %s: %w", u.Username, err)
-			}
-			for _, it := range its {
-				if (it.Status != ding.ItemDecided && it.Status != ding.ItemHandling) || claimed[it.ID] {
+				if units[u.UnitID] || (len(byUnit[u.UnitID]) > 0) != withItems {
 					continue
 				}
-				if slices.ContainsFunc(it.Units, func(x ding.ItemUnit) bool { return x.UnitID == u.UnitID }) {
-					lp.items = append(lp.items, it.ID)
+				units[u.UnitID] = true
+				ps, _, err := cfg.DB.FindProjects(actorOf(ctx, u), ding.ProjectFilter{LeadUnitID: u.UnitID, Limit: 100})
+				if err != nil {
+					return nil, fmt.Errorf("loadtest: projects of %s: %w", u.Username, err)
 				}
+				lp := &liaisonPlan{user: u}
+				for _, p := range ps {
+					if p.UnitID == u.UnitID { // its unit leads it: no other simulated liaison does
+						lp.projects = append(lp.projects, p.ID)
+					}
+				}
+				if len(lp.projects) == 0 {
+					continue
+				}
+				rnd.Shuffle(len(lp.projects), func(i, j int) { lp.projects[i], lp.projects[j] = lp.projects[j], lp.projects[i] })
+				for _, id := range byUnit[u.UnitID] {
+					if !claimed[id] {
+						claimed[id] = true
+						lp.items = append(lp.items, id)
+					}
+				}
+				pl.liaisons = append(pl.liaisons, lp)
 			}
-			if len(lp.items) == 0 {
-				noItems = append(noItems, lp)
-				continue
-			}
-			for _, id := range lp.items {
-				claimed[id] = true
-			}
-			pl.liaisons = append(pl.liaisons, lp)
-		}
-		// Not enough units with demands to answer: liaisons who only report.
-		for _, lp := range noItems {
-			if len(pl.liaisons) >= nLiaison {
-				break
-			}
-			pl.liaisons = append(pl.liaisons, lp)
-		}
-		if len(pl.liaisons) == 0 {
-			return nil, fmt.Errorf("loadtest: no liaison whose unit leads a project (is this a generated database? ding gen)")
 		}
 		if len(pl.liaisons) < nLiaison {
-			return nil, fmt.Errorf("loadtest: only %d liaisons of distinct units lead projects, %d wanted", len(pl.liaisons), nLiaison)
+			return nil, fmt.Errorf("loadtest: only %d liaisons of distinct units lead projects, %d wanted (is this a database made by ding gen?)", len(pl.liaisons), nLiaison)
 		}
 	}
 
@@ -128,17 +121,26 @@ func makePlan(ctx context.Context, cfg Config, rnd *rand.Rand) (*plan, error) {
 			return nil, fmt.Errorf("loadtest: no office staff in the database")
 		}
 		// By the depth of their unit: the province (0), cities (1), districts (2, most).
+		units, _, err := cfg.DB.FindUnits(sys, ding.UnitFilter{})
+		if err != nil {
+			return nil, err
+		}
+		depth := map[int64]int{}
+		for _, un := range units {
+			depth[un.ID] = un.Depth
+		}
 		byDepth := map[int][]*ding.User{}
 		for _, u := range all {
-			un, err := cfg.DB.FindUnitByID(sys, u.UnitID)
-			if err != nil {
-				return nil, err
-			}
-			d := min(un.Depth, 2)
+			d := min(depth[u.UnitID], 2)
 			byDepth[d] = append(byDepth[d], u)
 		}
 		for _, us := range byDepth {
 			rnd.Shuffle(len(us), func(i, j int) { us[i], us[j] = us[j], us[i] })
+		}
+		for d := 0; d <= 2 && pl.warm == nil; d++ {
+			if us := byDepth[d]; len(us) > 0 {
+				pl.warm = us[0]
+			}
 		}
 		next := map[int]int{}
 		pick := func(depth int) *ding.User {
@@ -159,14 +161,14 @@ func makePlan(ctx context.Context, cfg Config, rnd *rand.Rand) (*plan, error) {
 			return nil
 		}
 		for i := 0; i < nOffice; i++ {
-			depth := 2
+			level := 2
 			switch {
 			case i%20 == 19:
-				depth = 0 // one in twenty at the province
+				level = 0 // one in twenty at the province
 			case i%5 == 4:
-				depth = 1 // three in twenty at a city
+				level = 1 // three in twenty at a city
 			}
-			u := pick(depth)
+			u := pick(level)
 			oc := actorOf(ctx, u)
 			ps, _, err := cfg.DB.FindProjects(oc, ding.ProjectFilter{Sort: "total_investment", Desc: true, Limit: 50})
 			if err != nil {

@@ -6,6 +6,7 @@ import (
 	"html"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -59,11 +60,13 @@ func (s *simUser) liaisonRound(ctx context.Context, k int) error {
 	if err := s.think(ctx); err != nil {
 		return err
 	}
-	if _, err := s.get(ctx, KindItemList, "/items?open=1"); err != nil {
-		return err
-	}
-	if err := s.think(ctx); err != nil {
-		return err
+	if !s.skip(KindItemList) {
+		if _, err := s.get(ctx, KindItemList, "/items?open=1"); err != nil {
+			return err
+		}
+		if err := s.think(ctx); err != nil {
+			return err
+		}
 	}
 	return s.answerDemand(ctx, l.items[(k/2)%len(l.items)])
 }
@@ -184,17 +187,22 @@ func (s *simUser) officeRound(ctx context.Context, k int) error {
 		{KindWarnings, []string{"/warnings", "/warnings?colour=red", "/warnings?colour=yellow"}[k%3]},
 		{KindItemList, []string{"/items?overdue=1", "/items?open=1&sort=due", "/items?kind=demand"}[k%3]},
 	}
-	for i, st := range steps {
-		if i > 0 {
+	first := true
+	for _, st := range steps {
+		if s.skip(st.kind) {
+			continue
+		}
+		if !first {
 			if err := s.think(ctx); err != nil {
 				return err
 			}
 		}
+		first = false
 		if _, err := s.get(ctx, st.kind, st.path); err != nil {
 			return err
 		}
 	}
-	if k%5 == 0 {
+	if k%5 == 0 && !s.skip(KindExport) {
 		if err := s.think(ctx); err != nil {
 			return err
 		}
@@ -204,6 +212,9 @@ func (s *simUser) officeRound(ctx context.Context, k int) error {
 	}
 	return nil
 }
+
+// skip reports whether the users leave a kind of page out (Config.Skip).
+func (s *simUser) skip(kind string) bool { return slices.Contains(s.cfg.Skip, kind) }
 
 // projectQuery is the k-th project list an office user looks at: by stage, sorted, paged,
 // searched.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,9 +26,11 @@ func (e *cliEnv) loadtest(args []string) error {
 	fs.StringVar(&cfg.Password, "password", "", "the generated users' password (ding gen --password)")
 	fs.Int64Var(&cfg.Seed, "seed", 1, "chooses the users and their order of work")
 	fs.DurationVar(&cfg.Think, "think", 3*time.Second, "mean pause of a user between requests (each drawn from 0 to twice this); 0s: none")
-	fs.DurationVar(&cfg.Ramp, "ramp", 0, "spread the users' logins over this time (0: 50 ms a user)")
+	fs.DurationVar(&cfg.Ramp, "ramp", 0, "spread the users' logins over this time (0: 150 ms a user, 30 s for 200)")
 	fs.IntVar(&cfg.OfficeShare, "office", 25, "percentage of office staff among the users; the rest are liaisons")
 	fs.IntVar(&cfg.InvalidShare, "invalid", 5, "percentage of writes sent invalid on purpose, which the server must refuse (-1: none)")
+	fs.BoolVar(&cfg.Warmup, "warmup", true, "before the clock starts, open the province's dashboard once (builds the rollups a nightly warning pass left to rebuild)")
+	skip := fs.String("skip", "", `kinds of page the users leave out, comma-separated ("item list,dashboard"), to measure the rest around a page known to be slow`)
 	asJSON := fs.Bool("json", false, "print the result and the check as JSON")
 	c, err := e.loadConfig(fs, args, false)
 	if err != nil {
@@ -40,6 +43,16 @@ func (e *cliEnv) loadtest(args []string) error {
 	if cfg.Password == "" {
 		fmt.Fprintln(e.stderr, "ding loadtest: --password is required (the one given to ding gen)")
 		return errUsage
+	}
+	for _, k := range strings.Split(*skip, ",") {
+		if k = strings.TrimSpace(k); k != "" {
+			if slices.Contains([]string{loadtest.KindItemList, loadtest.KindDashboard, loadtest.KindWarnings, loadtest.KindExport}, k) {
+				cfg.Skip = append(cfg.Skip, k)
+				continue
+			}
+			fmt.Fprintf(e.stderr, "ding loadtest: --skip %q: not a page the users can leave out\n", k)
+			return errUsage
+		}
 	}
 	if cfg.Think == 0 {
 		cfg.Think = -1 // the flag's 0s means no pause; the package's zero means its default
