@@ -12,6 +12,9 @@ import (
 type Part struct {
 	Name  string
 	Value int64
+	// Colour, when set, is the slice's fill (a CSS colour) instead of the palette's: for
+	// parts whose colour means something, such as 红/黄/蓝 warnings.
+	Colour string
 }
 
 // Donut shows parts of a whole as slices of a ring, in the order given, clockwise from the
@@ -100,7 +103,7 @@ func (c Donut) SVG() []byte {
 			a0, a1 := at, at+share
 			at = a1
 			fmt.Fprintf(b, `<path class="slice slice-%d" d="%s" fill="%s" stroke="%s" stroke-width="1.5"%s><title>%s</title></path>`+"\n",
-				i, annulus(cx, cy, R, r, a0, a1), f.p.fill(i), f.th.bg, map[bool]string{true: ` fill-rule="evenodd"`}[share > 0.9999],
+				i, annulus(cx, cy, R, r, a0, a1), partFill(f, c.Parts, i), f.th.bg, map[bool]string{true: ` fill-rule="evenodd"`}[share > 0.9999],
 				esc(tip(p.Name, f.value(p.Value), pct(i))))
 			if share >= 0.05 {
 				mid := (a0 + a1) / 2 * 2 * math.Pi
@@ -140,7 +143,7 @@ func (f *frame) donutLegend(b *bytes.Buffer, parts []Part, pct func(int) string,
 	fmt.Fprintf(b, `<g class="legend" font-size="13" fill="%s">`+"\n", f.th.text)
 	for i, p := range parts {
 		fmt.Fprintf(b, `<g class="part"><title>%s</title>`, esc(tip(p.Name, f.value(p.Value), pct(i))))
-		fmt.Fprintf(b, `<rect x="%s" y="%s" width="16" height="14" fill="%s" stroke="%s" stroke-width="0.8"/>`, num(x), num(y-7), f.p.fill(i), f.th.axis)
+		fmt.Fprintf(b, `<rect x="%s" y="%s" width="16" height="14" fill="%s" stroke="%s" stroke-width="0.8"/>`, num(x), num(y-7), partFill(f, parts, i), f.th.axis)
 		name, _ := fit(p.Name, textSize, nameW)
 		fmt.Fprintf(b, `<text x="%s" y="%s">%s</text>`, num(x+24), num(y+4.5), esc(name))
 		fmt.Fprintf(b, `<text x="%s" y="%s" text-anchor="end">%s</text>`, num(right-pctW-12), num(y+4.5), esc(f.value(p.Value)))
@@ -198,4 +201,12 @@ func tenths(parts []Part, total float64) []int {
 		left--
 	}
 	return out
+}
+
+// partFill is a part's own colour, or the palette's i-th fill.
+func partFill(f *frame, parts []Part, i int) string {
+	if c := parts[i].Colour; c != "" {
+		return c
+	}
+	return f.p.fill(i)
 }

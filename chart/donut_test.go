@@ -8,7 +8,7 @@ import (
 func donutSample() Donut {
 	return Donut{
 		ID: "dn", Title: "2024年 重大项目按领域分布", Unit: "个",
-		Parts: []Part{{"产业项目", 42}, {"基础设施", 27}, {"民生实事", 18}, {"生态环保", 9}, {"其他", 4}},
+		Parts: []Part{{Name: "产业项目", Value: 42}, {Name: "基础设施", Value: 27}, {Name: "民生实事", Value: 18}, {Name: "生态环保", Value: 9}, {Name: "其他", Value: 4}},
 	}
 }
 
@@ -39,7 +39,7 @@ func TestDonut(t *testing.T) {
 
 func TestDonutGeometry(t *testing.T) {
 	// Two halves: the first runs from the top clockwise to the bottom.
-	root := check(t, Donut{Parts: []Part{{"a", 1}, {"b", 1}}}.SVG())
+	root := check(t, Donut{Parts: []Part{{Name: "a", Value: 1}, {Name: "b", Value: 1}}}.SVG())
 	d := root.classed("path", "slice")[0].attrs["d"]
 	ps := strings.FieldsFunc(d, func(r rune) bool { return r == 'M' || r == 'A' || r == 'L' || r == 'Z' || r == ' ' })
 	// M x0 y0 A R R 0 0 1 x1 y1 …: same x, y1 - y0 = 2R.
@@ -47,12 +47,12 @@ func TestDonutGeometry(t *testing.T) {
 		t.Errorf("half slice %q", d)
 	}
 	// One part: a whole ring, 100%.
-	root = check(t, Donut{Parts: []Part{{"a", 5}}}.SVG())
+	root = check(t, Donut{Parts: []Part{{Name: "a", Value: 5}}}.SVG())
 	if p := root.classed("path", "slice"); len(p) != 1 || p[0].attrs["fill-rule"] != "evenodd" || !hasText(root, "100%") {
 		t.Errorf("one part is not a whole ring")
 	}
 	// Shares add up to 100%: thirds are 33.4, 33.3, 33.3.
-	root = check(t, Donut{Parts: []Part{{"a", 1}, {"b", 1}, {"c", 1}}}.SVG())
+	root = check(t, Donut{Parts: []Part{{Name: "a", Value: 1}, {Name: "b", Value: 1}, {Name: "c", Value: 1}}}.SVG())
 	if !hasText(root, "33.4%") || !hasText(root, "33.3%") {
 		t.Errorf("thirds: %q", texts(root))
 	}
@@ -61,19 +61,19 @@ func TestDonutGeometry(t *testing.T) {
 func TestDonutBadInput(t *testing.T) {
 	var many []Part
 	for i := range 30 {
-		many = append(many, Part{"单位" + Integer(int64(i)), int64(i)})
+		many = append(many, Part{Name: "单位" + Integer(int64(i)), Value: int64(i)})
 	}
 	for name, c := range map[string]Donut{
 		"empty":       {Title: "空"},
-		"all zeros":   {Parts: []Part{{"a", 0}, {"b", 0}}},
-		"negative":    {Parts: []Part{{"收入", 10}, {"退款", -4}, {"其他", 5}}},
-		"only neg":    {Parts: []Part{{"退款", -4}}},
-		"one value":   {Parts: []Part{{"a", 7}}},
-		"long labels": {Title: longName + longName, Parts: []Part{{longName + longName, 5}, {"短", 1}}, Center: longName},
+		"all zeros":   {Parts: []Part{{Name: "a", Value: 0}, {Name: "b", Value: 0}}},
+		"negative":    {Parts: []Part{{Name: "收入", Value: 10}, {Name: "退款", Value: -4}, {Name: "其他", Value: 5}}},
+		"only neg":    {Parts: []Part{{Name: "退款", Value: -4}}},
+		"one value":   {Parts: []Part{{Name: "a", Value: 7}}},
+		"long labels": {Title: longName + longName, Parts: []Part{{Name: longName + longName, Value: 5}, {Name: "短", Value: 1}}, Center: longName},
 		"many":        {Parts: many, Dark: true, Title: "三十个部分"},
-		"tiny":        {Parts: []Part{{"a", 1_000_000}, {"b", 1}}},
-		"xss":         {ID: `x"><g`, Title: xss, Unit: xss, Parts: []Part{{xss, 1}}, Center: xss, CenterNote: xss},
-		"huge":        {Parts: []Part{{"a", 1<<63 - 1}, {"b", 1<<63 - 1}, {"c", -1 << 63}}},
+		"tiny":        {Parts: []Part{{Name: "a", Value: 1_000_000}, {Name: "b", Value: 1}}},
+		"xss":         {ID: `x"><g`, Title: xss, Unit: xss, Parts: []Part{{Name: xss, Value: 1}}, Center: xss, CenterNote: xss},
+		"huge":        {Parts: []Part{{Name: "a", Value: 1<<63 - 1}, {Name: "b", Value: 1<<63 - 1}, {Name: "c", Value: -1 << 63}}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			svg := c.SVG()
@@ -88,7 +88,7 @@ func TestDonutBadInput(t *testing.T) {
 			}
 		})
 	}
-	root := check(t, Donut{Parts: []Part{{"收入", 10}, {"退款", -4}, {"其他", 5}}}.SVG())
+	root := check(t, Donut{Parts: []Part{{Name: "收入", Value: 10}, {Name: "退款", Value: -4}, {Name: "其他", Value: 5}}}.SVG())
 	if len(root.classed("path", "slice")) != 2 || !hasTitle(root, "退款 · -4 · —") || !hasText(root, "66.7%") || !hasText(root, "11") {
 		t.Errorf("a negative part: %q %q", texts(root), titles(root))
 	}
@@ -102,5 +102,18 @@ func BenchmarkDonut(b *testing.B) {
 	c := donutSample()
 	for b.Loop() {
 		c.SVG()
+	}
+}
+
+// TestDonutPartColour: a part with its own colour is drawn in it, slice and legend; the
+// others keep the palette.
+func TestDonutPartColour(t *testing.T) {
+	svg := string(Donut{Parts: []Part{{Name: "红", Value: 3, Colour: "#e03131"}, {Name: "其他", Value: 1}}}.SVG())
+	if strings.Count(svg, `fill="#e03131"`) != 2 {
+		t.Fatalf("the red part's colour should fill its slice and its legend key:\n%s", svg)
+	}
+	other := string(Donut{Parts: []Part{{Name: "红", Value: 3}, {Name: "其他", Value: 1}}}.SVG())
+	if strings.Contains(other, "#e03131") {
+		t.Fatal("a part without a colour took the red one")
 	}
 }

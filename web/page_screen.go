@@ -448,7 +448,7 @@ func (s *Server) loadScreen(ctx context.Context, lang string) (*screenData, erro
 	for _, l := range cs {
 		for _, c := range dash.Colours {
 			if c.Key == string(l.Key) {
-				parts = append(parts, chart.Part{Name: colourName(lang, cs, l.Key), Value: c.N})
+				parts = append(parts, chart.Part{Name: colourName(lang, cs, l.Key), Value: c.N, Colour: warningFill[string(l.Key)]})
 			}
 		}
 	}
@@ -456,3 +456,7 @@ func (s *Server) loadScreen(ctx context.Context, lang string) (*screenData, erro
 		Width: 440, Height: 400, Dark: true}.SVG())
 	return d, nil
 }
+
+// warningFill draws the built-in warning colours as themselves on the screen's donut (a
+// colour added to the scheme takes the palette's).
+var warningFill = map[string]string{"red": "#e03131", "yellow": "#f2b705", "blue": "#1c7ed6"}
