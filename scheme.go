@@ -262,6 +262,12 @@ func (s *Scheme) Validate() error {
 		return FieldError("name", "field.too_long", 100)
 	case utf8.RuneCountInString(s.Note) > 2000:
 		return FieldError("note", "field.too_long", 2000)
+	case !storable(s.Name):
+		return FieldError("name", "field.invalid")
+	case !storable(s.Note):
+		return FieldError("note", "field.invalid")
+	case !storable(s.FlagName):
+		return FieldError("flag_name", "field.invalid")
 	case s.OrganizerID == 0:
 		return FieldError("organizer_id", "field.required")
 	case s.Period != SchemeMonthly && s.Period != SchemeQuarterly && s.Period != SchemeYearly:
@@ -337,6 +343,9 @@ func (s *Scheme) Validate() error {
 		units[p.UnitID] = true
 		if utf8.RuneCountInString(p.Group) > 40 {
 			return FieldError("participants", "field.too_long", 40)
+		}
+		if !storable(p.Group) {
+			return FieldError("participants", "field.invalid")
 		}
 	}
 	return nil

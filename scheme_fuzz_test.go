@@ -7,7 +7,7 @@ import (
 )
 
 // schemeFields are the fields a scheme's validation error may name.
-var schemeFields = []string{"name", "note", "organizer_id", "period", "total_points", "flag_count", "items", "participants"}
+var schemeFields = []string{"name", "note", "flag_name", "organizer_id", "period", "total_points", "flag_count", "items", "participants"}
 
 // FuzzSchemeJSON reads a competition scheme as the API takes it (JSON), normalizes and
 // validates it, and checks:

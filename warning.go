@@ -178,6 +178,12 @@ func (r *Rule) Validate(colours ColourScheme) error {
 	if utf8.RuneCountInString(r.Name) > 100 {
 		return FieldError("name", "field.too_long", 100)
 	}
+	for _, f := range []struct{ field, text string }{{"name", r.Name}, {"measure", r.Params.Measure}, {"timing", r.Params.Timing},
+		{"item", r.Params.Item}} {
+		if !storable(f.text) {
+			return FieldError(f.field, "field.invalid")
+		}
+	}
 	if !oneOf(r.Kind, RuleKinds) {
 		return FieldError("kind", "warn.kind_invalid")
 	}
@@ -244,6 +250,12 @@ func (r *Rule) Validate(colours ColourScheme) error {
 		}
 	}
 	return nil
+}
+
+// storable reports whether text can be stored on both engines: PostgreSQL refuses a NUL
+// byte and invalid UTF-8, so validation refuses them first, as an invalid value.
+func storable(text string) bool {
+	return strings.IndexByte(text, 0) < 0 && utf8.ValidString(text)
 }
 
 // kindApplies says whether a rule kind can fire for a project at a stage.

@@ -11,7 +11,7 @@ import (
 )
 
 // ruleFields are the fields a rule's validation error may name.
-var ruleFields = []string{"name", "kind", "measure", "timing", "thresholds", "persistence", "scope"}
+var ruleFields = []string{"name", "kind", "measure", "timing", "item", "thresholds", "persistence", "scope"}
 
 // FuzzRule reads a warning rule's configuration as the API takes it (JSON) and checks:
 //   - a rule Validate refuses names one of the rule's fields, as an invalid-input error;
