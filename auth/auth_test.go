@@ -1,8 +1,11 @@
 package auth
 
 import (
+	"context"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestHashVerify(t *testing.T) {
@@ -48,5 +51,46 @@ func TestSecrets(t *testing.T) {
 	a2 := &Authenticator{SessionKey: []byte("k2")}
 	if a1.SessionHash("s") == a2.SessionHash("s") || a1.SessionHash("s") == HashSecret("s") {
 		t.Fatal("session hash does not depend on the key")
+	}
+}
+
+// While every slot is taken, a check waits; one whose context ends first gives up with the
+// context's error, and a waiting one runs as soon as a slot is free.
+func TestPasswordChecksBounded(t *testing.T) {
+	h := Hasher{Memory: 64, Time: 1, Threads: 1}
+	enc, err := h.Hash("s3cret-pass")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cap(slots) < 1 || cap(slots) > max(1, runtime.GOMAXPROCS(0)) {
+		t.Fatalf("%d slots for %d CPUs", cap(slots), runtime.GOMAXPROCS(0))
+	}
+	for range cap(slots) {
+		slots <- struct{}{}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if ok, err := VerifyContext(ctx, enc, "s3cret-pass"); ok || err != context.DeadlineExceeded {
+		t.Fatalf("verify with every slot taken: %v %v, want deadline exceeded", ok, err)
+	}
+	if _, err := h.HashContext(ctx, "x"); err != context.DeadlineExceeded {
+		t.Fatalf("hash with every slot taken: %v, want deadline exceeded", err)
+	}
+	done := make(chan bool)
+	go func() {
+		ok, _ := Verify(enc, "s3cret-pass")
+		done <- ok
+	}()
+	select {
+	case <-done:
+		t.Fatal("a check ran while every slot was taken")
+	case <-time.After(50 * time.Millisecond):
+	}
+	<-slots // free one
+	if ok := <-done; !ok {
+		t.Fatal("the waiting check failed")
+	}
+	for range cap(slots) - 1 {
+		<-slots
 	}
 }

@@ -45,7 +45,9 @@ type LoginResult struct {
 func (a *Authenticator) Login(ctx context.Context, username, password, ip, userAgent string) (*LoginResult, error) {
 	rec, err := a.DB.UserForLogin(ctx, username)
 	if ding.ErrorCode(err) == ding.ENOTFOUND {
-		_, _ = Verify(a.dummy, password)
+		if _, err := VerifyContext(ctx, a.dummy, password); err != nil && err != ErrBadHash {
+			return nil, err
+		}
 		return nil, ding.Errorf(ding.EUNAUTHORIZED, "login.bad_credentials")
 	}
 	if err != nil {
@@ -61,7 +63,7 @@ func (a *Authenticator) Login(ctx context.Context, username, password, ip, userA
 			return nil, ding.Errorf(ding.ETOOMANY, "login.too_soon", int(rec.LastFailedAt.Add(wait).Sub(now).Seconds())+1)
 		}
 	}
-	ok, err := Verify(rec.PasswordHash, password)
+	ok, err := VerifyContext(ctx, rec.PasswordHash, password)
 	if err != nil && err != ErrBadHash {
 		return nil, err
 	}

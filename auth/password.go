@@ -3,6 +3,7 @@
 package auth
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -10,6 +11,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 
 	"golang.org/x/crypto/argon2"
@@ -29,8 +31,35 @@ var DefaultHasher = Hasher{Memory: 19 * 1024, Time: 2, Threads: 1}
 // FastHasher is for tests only: cheap enough to run hundreds of logins under -race.
 var FastHasher = Hasher{Memory: 64, Time: 1, Threads: 1}
 
+// slots bounds the argon2 computations running at once to half the CPUs (at least one).
+// Each takes tens of milliseconds of one core and Memory KiB of RAM: 200 users logging in
+// at the same moment would otherwise run 200 of them side by side (3.8 GB at the default
+// 19 MiB), starve every other request of CPU and finish all of them late. Queued checks
+// wait their turn instead, and the other half of the CPUs keeps serving pages.
+var slots = make(chan struct{}, max(1, (runtime.GOMAXPROCS(0)+1)/2))
+
+// acquire takes a slot, or gives up with ctx's error when ctx ends first.
+func acquire(ctx context.Context) (release func(), err error) {
+	select {
+	case slots <- struct{}{}:
+		return func() { <-slots }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
 // Hash returns the PHC string of the password.
 func (h Hasher) Hash(password string) (string, error) {
+	return h.HashContext(context.Background(), password)
+}
+
+// HashContext is Hash waiting at most until ctx ends for its turn (see slots).
+func (h Hasher) HashContext(ctx context.Context, password string) (string, error) {
+	release, err := acquire(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer release()
 	salt := make([]byte, 16)
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
@@ -45,6 +74,12 @@ var ErrBadHash = errors.New("auth: malformed password hash")
 
 // Verify reports whether password matches the PHC string, in constant time.
 func Verify(encoded, password string) (bool, error) {
+	return VerifyContext(context.Background(), encoded, password)
+}
+
+// VerifyContext is Verify waiting at most until ctx ends for its turn (see slots): a login
+// whose request has timed out does not spend a core on an answer nobody reads.
+func VerifyContext(ctx context.Context, encoded, password string) (bool, error) {
 	parts := strings.Split(encoded, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {
 		return false, ErrBadHash
@@ -66,6 +101,11 @@ func Verify(encoded, password string) (bool, error) {
 	if err != nil || len(want) == 0 {
 		return false, ErrBadHash
 	}
+	release, err := acquire(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer release()
 	got := argon2.IDKey([]byte(password), salt, t, m, p, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }

@@ -143,7 +143,7 @@ func (s *Server) apiSetPassword(w http.ResponseWriter, r *http.Request) (any, er
 		if err != nil {
 			return nil, err
 		}
-		if ok, _ := auth.Verify(rec.PasswordHash, in.CurrentPassword); !ok {
+		if ok, _ := auth.VerifyContext(r.Context(), rec.PasswordHash, in.CurrentPassword); !ok {
 			return nil, ding.FieldError("current_password", "user.password_wrong")
 		}
 	}

@@ -164,7 +164,7 @@ func (s *Server) accountVerifyPassword(ctx context.Context, u *ding.User, passwo
 			return &ding.Error{Code: ding.ETOOMANY, Key: "login.too_soon", Args: []any{int(rec.LastFailedAt.Add(wait).Sub(now).Seconds()) + 1}, Field: "current_password"}
 		}
 	}
-	ok, err := auth.Verify(rec.PasswordHash, password)
+	ok, err := auth.VerifyContext(ctx, rec.PasswordHash, password)
 	if err != nil && err != auth.ErrBadHash {
 		return ding.Internal(err, "verify password")
 	}
