@@ -296,6 +296,9 @@ func submitReport(tx *Tx, r *ding.ProgressReport, photos []ding.Photo, imported,
 		}
 		r.Late = today.After(win.Closes(period))
 	}
+	if err := lockReports(tx, r.ProjectID); err != nil {
+		return err
+	}
 	var prev int
 	var prevID int64
 	err = tx.queryRow(tx.ctx, `SELECT version, id FROM progress_reports WHERE project_id = ? AND period = ? AND is_current = TRUE`, r.ProjectID, r.Period).Scan(&prev, &prevID)
@@ -350,6 +353,29 @@ func submitReport(tx *Tx, r *ding.ProgressReport, photos []ding.Photo, imported,
 
 func cumulateTx(tx *Tx, r *ding.ProgressReport) error { return cumulate(tx.ctx, tx.reader, r) }
 
+// lockReports serialises the writers of a project's reports on PostgreSQL: a submission
+// reads the current version and inserts the next, and two of them for the same period at
+// the same moment would otherwise both read version n and both insert n+1 (a duplicate
+// key; both insert version 1 when there was none). The lock is the project row's FOR NO
+// KEY UPDATE: the lock recomputeYear's UPDATE projects takes anyway, only earlier, so it
+// adds no new kind of wait (it does not block the FOR KEY SHARE that an insert referencing
+// the project takes), and every report writer takes it before any report row, so the
+// order project, then report rows, is the same everywhere and cannot deadlock. A retry on
+// the unique violation would need a savepoint around the insert and would still let the
+// later steps (is_current, the figures) interleave. SQLite has a single writer: its
+// transactions are already serial.
+func lockReports(tx *Tx, projectID int64) error {
+	if tx.db.dialect != Postgres {
+		return nil
+	}
+	var id int64
+	err := tx.queryRow(tx.ctx, `SELECT id FROM projects WHERE id = ? FOR NO KEY UPDATE`, projectID).Scan(&id)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return tx.db.mapErr(err)
+	}
+	return nil
+}
+
 // ReviewReport approves a report or returns it with a comment. Only the current version of
 // a submitted report can be reviewed, by administrators and the project office.
 func (db *DB) ReviewReport(ctx context.Context, id int64, approve bool, comment string) (*ding.ProgressReport, error) {
@@ -358,6 +384,18 @@ func (db *DB) ReviewReport(ctx context.Context, id int64, approve bool, comment 
 		return nil, err
 	}
 	defer tx.rollback()
+	if tx.db.dialect == Postgres {
+		// The project first, as a submission does (lockReports), then the report read
+		// under the lock: a version submitted meanwhile has made this one a former one.
+		var pid int64
+		err := tx.queryRow(tx.ctx, `SELECT project_id FROM progress_reports WHERE id = ?`, id).Scan(&pid)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, tx.db.mapErr(err)
+		}
+		if err := lockReports(tx, pid); err != nil {
+			return nil, err
+		}
+	}
 	rs, _, err := findReports(tx.ctx, tx.reader, tx.actor, ReportFilter{ID: id, Limit: 1})
 	if err != nil {
 		return nil, err
