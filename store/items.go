@@ -294,8 +294,15 @@ func findItems(ctx context.Context, r reader, a *ding.Actor, f ItemFilter, today
 		p := likeEscape(q)
 		w.add(`(LOWER(i.title) LIKE ? ESCAPE '\' OR LOWER(COALESCE(p.name, '')) LIKE ? ESCAPE '\' OR LOWER(i.request) LIKE ? ESCAPE '\')`, p, p, p)
 	}
+	// The count needs the projects only when a condition names them; the units join is on a
+	// required reference and keeps every item. Without the joins a count of the province's
+	// 200,000 items is a few times cheaper.
+	countFrom := ` FROM items i`
+	if f.Q != "" || f.LeaderID != 0 || f.DecideBy != 0 {
+		countFrom += ` LEFT JOIN projects p ON p.id = i.project_id`
+	}
 	var total int
-	if err := r.queryRow(ctx, `SELECT COUNT(*)`+itemFrom+w.String(), w.args...).Scan(&total); err != nil {
+	if err := r.queryRow(ctx, `SELECT COUNT(*)`+countFrom+w.String(), w.args...).Scan(&total); err != nil {
 		return nil, 0, r.db.mapErr(err)
 	}
 	col, ok := itemSorts[f.Sort]
