@@ -43,6 +43,9 @@ type bigDB struct {
 	cityUnits int
 	office    context.Context // the city's project office (scope: its subtree)
 	admin     context.Context // an administrator (scope: all)
+	province  context.Context // the province's project office (scope: the subtree of the only root)
+	district  context.Context // the office of the city's first district (scope: its subtree)
+	liaison   context.Context // the liaison of the district's busiest unit (scope: the unit)
 	project   int64           // a project of the city under construction, for the project page
 }
 
@@ -107,7 +110,28 @@ func openBig(b *testing.B, engine string) *bigDB {
 	if err := r.queryRow(ctx, `SELECT COUNT(*) FROM unit_closure WHERE ancestor_id = ?`, x.city).Scan(&x.cityUnits); err != nil {
 		b.Fatal(err)
 	}
+	var root, district, unit int64
+	for _, q := range []struct {
+		dst  *int64
+		sql  string
+		args []any
+	}{
+		{&root, `SELECT id FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1`, nil},
+		{&district, `SELECT id FROM units WHERE parent_id = ? ORDER BY id LIMIT 1`, []any{x.city}},
+		{&unit, `SELECT pu.unit_id FROM project_units pu JOIN units u ON u.id = pu.unit_id WHERE u.parent_id = ?
+			GROUP BY pu.unit_id ORDER BY COUNT(*) DESC, pu.unit_id LIMIT 1`, nil},
+	} {
+		if q.dst == &unit {
+			q.args = []any{district}
+		}
+		if err := r.queryRow(ctx, q.sql, q.args...).Scan(q.dst); err != nil {
+			b.Fatal(err)
+		}
+	}
 	x.office = ding.WithActor(ctx, &ding.Actor{UserID: 999_999, Username: "bench-office", UnitID: x.city, Role: ding.RoleOffice, Scope: ding.ScopeUnitTree})
+	x.province = ding.WithActor(ctx, &ding.Actor{UserID: 999_997, Username: "bench-province", UnitID: root, Role: ding.RoleOffice, Scope: ding.ScopeUnitTree})
+	x.district = ding.WithActor(ctx, &ding.Actor{UserID: 999_996, Username: "bench-district", UnitID: district, Role: ding.RoleOffice, Scope: ding.ScopeUnitTree})
+	x.liaison = ding.WithActor(ctx, &ding.Actor{UserID: 999_995, Username: "bench-liaison", UnitID: unit, Role: ding.RoleLiaison, Scope: ding.ScopeUnit})
 	x.admin = ding.WithActor(ctx, &ding.Actor{UserID: 999_998, Username: "bench-admin", UnitID: 1, Role: ding.RoleAdmin, Scope: ding.ScopeAll})
 	ps, _, err := db.FindProjects(x.office, listFilter)
 	if err != nil || len(ps) == 0 {
@@ -176,7 +200,7 @@ func benchList(b *testing.B, ctxOf func(*bigDB) context.Context, f ding.ProjectF
 		b.Run(e+"/store", func(b *testing.B) {
 			loopMedian(b, func() error {
 				ps, tot, err := x.db.FindProjects(ctx, f)
-				if err == nil && (tot != want || len(ps) != min(f.Limit, want.Count)) {
+				if err == nil && (tot != want || len(ps) != min(f.Limit, max(want.Count-f.Offset, 0))) {
 					err = fmt.Errorf("%d rows, totals %+v, want %+v", len(ps), tot, want)
 				}
 				return err
@@ -184,18 +208,33 @@ func benchList(b *testing.B, ctxOf func(*bigDB) context.Context, f ding.ProjectF
 			b.ReportMetric(float64(want.Count), "projects")
 		})
 		b.Run(e+"/floor", func(b *testing.B) {
-			// The two SELECTs FindProjects runs: the totals of the filtered set, and the page.
-			w := projectWhere(ding.ActorFrom(ctx), f)
-			args := append([]any{f.Year}, w.args...)
-			totals := x.db.rebind(`SELECT COUNT(*), COALESCE(SUM(p.total_investment), 0), COALESCE(SUM(y.plan_total), 0), COALESCE(SUM(y.completed), 0)
-		FROM projects p LEFT JOIN project_years y ON y.project_id = p.id AND y.year = ?` + w.String())
-			pageQ := x.db.rebind(`SELECT ` + projectCols + projectFrom + w.String() + ` ORDER BY ` + projectSorts[f.Sort] + ` DESC, p.id` + page(f.Limit, 0))
+			// The SELECTs FindProjects runs: whether the scope is the whole tree, the totals of
+			// the filtered set, and the page (read along the sort's index or sorted, as the
+			// totals decide).
+			r := x.db.reader()
+			a, err := listActor(ctx, r, ding.ActorFrom(ctx), f)
+			if err != nil {
+				b.Fatal(err)
+			}
+			totals := projectTotalsQuery(x.db.dialect, a, f, f.Year)
+			tot := listTotals{ProjectTotals: want}
+			if err := r.queryRow(ctx, totals.sql, totals.args...).Scan(&tot.Count, &tot.TotalInvestment, &tot.PlanYear, &tot.CompletedYTD, &tot.positive); err != nil {
+				b.Fatal(err)
+			}
+			pageQ := projectPageQuery(x.db.dialect, a, f, f.Year, tot)
+			totalsSQL, pageSQL := x.db.rebind(totals.sql), x.db.rebind(pageQ.sql)
+			unit := ding.ActorFrom(ctx)
 			loopMedian(b, func() error {
-				if _, err := drain(x.db.read.QueryContext(ctx, totals, args...)); err != nil {
+				if unit != nil && unit.Scope == ding.ScopeUnitTree {
+					if _, err := treeCoversAll(ctx, r, unit.UnitID); err != nil {
+						return err
+					}
+				}
+				if _, err := drain(x.db.read.QueryContext(ctx, totalsSQL, totals.args...)); err != nil {
 					return err
 				}
-				n, err := drain(x.db.read.QueryContext(ctx, pageQ, args...))
-				if err == nil && n != min(f.Limit, want.Count) {
+				n, err := drain(x.db.read.QueryContext(ctx, pageSQL, pageQ.args...))
+				if err == nil && n != min(f.Limit, max(want.Count-f.Offset, 0)) {
 					err = fmt.Errorf("floor: %d rows", n)
 				}
 				return err
@@ -215,6 +254,37 @@ func BenchmarkProjectsList(b *testing.B) {
 func BenchmarkProjectsListAll(b *testing.B) {
 	benchList(b, func(x *bigDB) context.Context { return x.admin },
 		ding.ProjectFilter{Year: 2024, Sort: "total_investment", Desc: true, Limit: 50})
+}
+
+// BenchmarkProjectsListScopes: the list of each office (province: the only root's subtree,
+// which reads as the scope "all"; city; district; a liaison's unit) with the filters of the
+// month-end load: none; 开工/竣工/投产 by investment; by this year's completed, largest first,
+// page 2; 签约 by investment; red.
+func BenchmarkProjectsListScopes(b *testing.B) {
+	filters := []struct {
+		name string
+		f    ding.ProjectFilter
+	}{
+		{"none", ding.ProjectFilter{Year: 2024, Limit: 50}},
+		{"started", listFilter},
+		{"ytd-page2", ding.ProjectFilter{Year: 2024, Sort: "completed_ytd", Desc: true, Limit: 50, Offset: 50}},
+		{"signed", ding.ProjectFilter{Year: 2024, Stages: []ding.Stage{ding.StageSigned}, Sort: "total_investment", Desc: true, Limit: 50}},
+		{"red", ding.ProjectFilter{Year: 2024, Colour: "red", Limit: 50}},
+	}
+	scopes := []struct {
+		name string
+		ctx  func(*bigDB) context.Context
+	}{
+		{"province", func(x *bigDB) context.Context { return x.province }},
+		{"city", func(x *bigDB) context.Context { return x.office }},
+		{"district", func(x *bigDB) context.Context { return x.district }},
+		{"liaison", func(x *bigDB) context.Context { return x.liaison }},
+	}
+	for _, sc := range scopes {
+		for _, fc := range filters {
+			b.Run(sc.name+"/"+fc.name, func(b *testing.B) { benchList(b, sc.ctx, fc.f) })
+		}
+	}
 }
 
 // BenchmarkProjectsPage (c): what a project page reads, as the city office: the project,

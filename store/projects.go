@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -67,6 +68,25 @@ func projectScope(a *ding.Actor, single bool) (string, []any) {
 	return "1=0", nil
 }
 
+// projectListScope is projectScope's set of visible projects written as one list of ids: the
+// team's projects and the led ones together (UNION ALL; IN ignores repeats). Beside "leader
+// OR id IN (…)", PostgreSQL read every project to test the OR (a hashed subplan in a
+// filter), where one list lets it start from the few ids; SQLite starts from the list either way.
+func projectListScope(a *ding.Actor) (string, []any) {
+	if a == nil || a.System || a.Scope == ding.ScopeAll || a.Scope == ding.ScopeSelf {
+		return projectScope(a, false)
+	}
+	switch a.Scope {
+	case ding.ScopeUnitTree:
+		return `p.id IN (SELECT pu.project_id FROM project_units pu JOIN unit_closure c ON c.descendant_id = pu.unit_id WHERE c.ancestor_id = ?
+			UNION ALL SELECT id FROM projects WHERE leader_id = ?)`, []any{a.UnitID, a.UserID}
+	case ding.ScopeUnit:
+		return `p.id IN (SELECT pu.project_id FROM project_units pu WHERE pu.unit_id = ?
+			UNION ALL SELECT id FROM projects WHERE leader_id = ?)`, []any{a.UnitID, a.UserID}
+	}
+	return "1=0", nil
+}
+
 // projectSorts maps the sortable columns to SQL.
 var projectSorts = map[string]string{
 	"code": "p.code", "name": "p.name", "total_investment": "p.total_investment", "stage": "p.stage",
@@ -74,9 +94,42 @@ var projectSorts = map[string]string{
 	"updated_at": "p.updated_at", "unit": "u.name", "progress_pct": "COALESCE(y.progress_pct, 0)",
 }
 
+// whereShape says how projectWhere writes the conditions that have more than one good form.
+type whereShape struct {
+	// probe: the scope and the colour as a probe of each row (EXISTS), for a page read
+	// along the sort's index; otherwise the scope is a set built once (IN).
+	probe bool
+	// scopedStage (SQLite): for a scoped list, write the stage as +p.stage so that the
+	// planner starts from the scope (a unit's few projects), never from every project of
+	// the stage, whatever its statistics guess.
+	scopedStage bool
+}
+
+// projectWhere is the conditions of a list in their plain shapes (the benchmarks' floor).
 func projectWhere(a *ding.Actor, f ding.ProjectFilter) where {
-	var w where
-	cond, args := projectScope(a, f.ID != 0)
+	return projectWhereShaped(a, f, whereShape{}).where
+}
+
+// listWhere is a list's conditions, and a join that filters like one (see projectWhereShaped).
+type listWhere struct {
+	where
+	join     string // joined after "FROM projects p"
+	joinArgs []any
+}
+
+// all reports whether the list is every project.
+func (w *listWhere) all() bool { return w.join == "" && w.String() == " WHERE 1=1" }
+
+// scopeIsAll reports whether the actor sees every project.
+func scopeIsAll(a *ding.Actor) bool { return a != nil && (a.System || a.Scope == ding.ScopeAll) }
+
+// projectWhereShaped is the conditions of a list: the actor's scope and the filter.
+func projectWhereShaped(a *ding.Actor, f ding.ProjectFilter, sh whereShape) listWhere {
+	var w listWhere
+	cond, args := projectListScope(a)
+	if f.ID != 0 || sh.probe {
+		cond, args = projectScope(a, true)
+	}
 	w.add(cond, args...)
 	if f.ID != 0 {
 		w.add("p.id = ?", f.ID)
@@ -90,7 +143,11 @@ func projectWhere(a *ding.Actor, f ding.ProjectFilter) where {
 		for i, s := range f.Stages {
 			args[i] = string(s)
 		}
-		w.add("p.stage IN ("+ph+")", args...)
+		col := "p.stage"
+		if sh.scopedStage && !scopeIsAll(a) {
+			col = "+p.stage"
+		}
+		w.add(col+" IN ("+ph+")", args...)
 	}
 	if f.Tier != nil {
 		w.add("p.tier = ?", int(*f.Tier))
@@ -138,7 +195,15 @@ func projectWhere(a *ding.Actor, f ding.ProjectFilter) where {
 		w.add("p.total_investment >= ?", f.MinInvestment)
 	}
 	if f.Colour != "" {
-		w.add("p.id IN (SELECT project_id FROM project_colours WHERE colour = ? AND exempt = ?)", f.Colour, false)
+		// The whole province: the colour's projects, from project_colours_shown (0015), joined
+		// (SQLite builds no list of ids); a scope's few projects, or the rows read along an
+		// index: a probe of each.
+		if scopeIsAll(a) && !sh.probe && f.ID == 0 {
+			w.join = " JOIN project_colours pc ON pc.project_id = p.id AND pc.colour = ? AND pc.exempt = ?"
+			w.joinArgs = []any{filterText(f.Colour), false}
+		} else {
+			w.add("EXISTS (SELECT 1 FROM project_colours pc WHERE pc.project_id = p.id AND pc.colour = ? AND pc.exempt = ?)", f.Colour, false)
+		}
 	}
 	if f.Query != "" {
 		q := likeEscape(f.Query)
@@ -189,65 +254,178 @@ func (db *DB) forgetYear() {
 	db.yearMu.Unlock()
 }
 
-func findProjects(ctx context.Context, r reader, a *ding.Actor, f ding.ProjectFilter, year int) ([]*ding.Project, ding.ProjectTotals, error) {
-	var tot ding.ProjectTotals
-	w := projectWhere(a, f)
-	args := append([]any{year}, w.args...)
-	var err error
-	if w.String() == " WHERE 1=1" {
-		// The whole province: two sums over one table each, instead of a join per project.
-		err = r.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(total_investment), 0) FROM projects`).Scan(&tot.Count, &tot.TotalInvestment)
-		if err == nil {
-			err = r.queryRow(ctx, `SELECT COALESCE(SUM(plan_total), 0), COALESCE(SUM(completed), 0) FROM project_years WHERE year = ?`, year).
-				Scan(&tot.PlanYear, &tot.CompletedYTD)
-		}
-	} else {
-		err = r.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(p.total_investment), 0), COALESCE(SUM(y.plan_total), 0), COALESCE(SUM(y.completed), 0)
-		FROM projects p LEFT JOIN project_years y ON y.project_id = p.id AND y.year = ?`+w.String(), args...).
-			Scan(&tot.Count, &tot.TotalInvestment, &tot.PlanYear, &tot.CompletedYTD)
+// How a list is read (docs/PERFORMANCE.md, "The project list"):
+//
+//   - The scope: a unit-tree scope that covers the whole org tree is the scope "all"
+//     (listActor), so the province's office reads as an administrator does.
+//   - The totals first, over the whole filtered set: for the whole province with no filter,
+//     two sums over one table each; otherwise one pass over the filtered projects.
+//   - Then the page's ids. When the filtered set is large against the page (walkFactor), they
+//     are read along the sort's index (projects_investment, or project_years_completed for this
+//     year's completed, largest first) and each row is tested, which stops after the page
+//     instead of sorting every project; SQLite is told the index (INDEXED BY), as its
+//     sampled statistics may guess the filter's size wrong. A small set is found from its
+//     filter and sorted.
+//   - Then the page's columns, by id.
+
+// walkFactor: the page is read along the sort's index when the filtered set holds at least
+// walkFactor times the rows up to the page's end. Reading along the index then tests about
+// 1/walkFactor of the projects (when the set is spread evenly along the index), and a sort
+// would read at least walkFactor times the page: with 100,000 projects the two cost the
+// same about 45 times a page of 50 (√(50 × 100,000) ≈ 2,200 projects). 0 never reads along
+// the index (tests compare the two ways).
+var walkFactor = 50
+
+// listTotals is what the totals query returns: the totals, and how many of the filtered
+// projects have a positive completed figure this year (the rows before the first 0 when
+// sorted by it, largest first).
+type listTotals struct {
+	ding.ProjectTotals
+	positive int
+}
+
+// projectQuery is one SELECT with its arguments.
+type projectQuery struct {
+	sql  string
+	args []any
+}
+
+// listActor is the actor whose scope a list reads: a unit-tree scope over the whole org
+// tree (treeCoversAll) reads as the scope "all" — the same projects.
+func listActor(ctx context.Context, r reader, a *ding.Actor, f ding.ProjectFilter) (*ding.Actor, error) {
+	if a == nil || a.System || a.Scope != ding.ScopeUnitTree || f.ID != 0 {
+		return a, nil
 	}
+	all, err := treeCoversAll(ctx, r, a.UnitID)
+	if err != nil || !all {
+		return a, err
+	}
+	wide := *a
+	wide.Scope = ding.ScopeAll
+	return &wide, nil
+}
+
+// treeCoversAll reports whether the unit tree under unit is every unit there is: the unit
+// is a root of the org tree and the only one. Then a unit-tree scope sees every project,
+// because every project has its lead unit on its team (createProject and updateProject
+// write it, RemoveTeamMember takes only cooperating units off, Generate writes it) and
+// every unit lies under the sole root (the tree has no cycles: MoveUnit refuses them; ding
+// check compares the closure with units.parent_id). It is asked each time rather than
+// cached, because a root added by another process (ding unit add beside a running server)
+// must change the answer at once; it reads the roots' entries of units_parent.
+func treeCoversAll(ctx context.Context, r reader, unit int64) (bool, error) {
+	var roots, mine int
+	err := r.queryRow(ctx, `SELECT COUNT(*), COUNT(CASE WHEN id = ? THEN 1 END) FROM units WHERE parent_id IS NULL`, unit).Scan(&roots, &mine)
 	if err != nil {
-		return nil, tot, r.db.mapErr(err)
+		return false, r.db.mapErr(err)
 	}
+	return roots == 1 && mine == 1, nil
+}
+
+// projectTotalsQuery sums the filtered set (see listTotals).
+func projectTotalsQuery(d Dialect, a *ding.Actor, f ding.ProjectFilter, year int) projectQuery {
+	w := projectWhereShaped(a, f, whereShape{scopedStage: d == SQLite})
+	if w.all() {
+		// The whole province: two sums over one table each, instead of a join per project.
+		return projectQuery{`SELECT t.n, t.inv, y.plan, y.done, y.pos
+		FROM (SELECT COUNT(*) AS n, COALESCE(SUM(total_investment), 0) AS inv FROM projects) t,
+		(SELECT COALESCE(SUM(plan_total), 0) AS plan, COALESCE(SUM(completed), 0) AS done, COUNT(CASE WHEN completed > 0 THEN 1 END) AS pos
+			FROM project_years WHERE year = ?) y`, []any{year}}
+	}
+	return projectQuery{`SELECT COUNT(*), COALESCE(SUM(p.total_investment), 0), COALESCE(SUM(y.plan_total), 0), COALESCE(SUM(y.completed), 0),
+		COUNT(CASE WHEN y.completed > 0 THEN 1 END)
+		FROM projects p` + w.join + ` LEFT JOIN project_years y ON y.project_id = p.id AND y.year = ?` + w.String(),
+		append(append(slices.Clip(w.joinArgs), year), w.args...)}
+}
+
+// projectPageQuery reads the page, given the totals of the filtered set.
+func projectPageQuery(d Dialect, a *ding.Actor, f ding.ProjectFilter, year int, tot listTotals) projectQuery {
 	order := "p.total_investment DESC, p.id"
-	if col, ok := projectSorts[f.Sort]; ok {
+	col, ok := projectSorts[f.Sort]
+	if ok {
 		dir := " ASC"
 		if f.Desc {
 			dir = " DESC"
 		}
 		order = col + dir + ", p.id"
+	} else {
+		col = "p.total_investment"
 	}
-	// The page's ids first, from the filter and the sort alone; then their columns.
-	var joins string
-	var pageArgs []any
-	if strings.Contains(order, "y.") {
-		joins += " LEFT JOIN project_years y ON y.project_id = p.id AND y.year = ?"
-		pageArgs = append(pageArgs, year)
+	// Read along the index when the page's end lies in a large part of the filtered set: every
+	// project (no filter), or walkFactor times the rows up to the page's end; by this year's
+	// completed, when the page ends among the projects with a positive figure. Not by tier,
+	// which follows the investment: read by investment, its projects would come last.
+	end := f.Limit + max(f.Offset, 0)
+	lw := projectWhereShaped(a, f, whereShape{})
+	all := lw.all()
+	large := func(n int) bool { return walkFactor > 0 && n >= end && (all || n >= walkFactor*end) }
+	walk := f.Limit > 0 && f.ID == 0 && f.Tier == nil
+	var ids projectQuery
+	switch {
+	case walk && col == "p.total_investment" && large(tot.Count):
+		w := projectWhereShaped(a, f, whereShape{probe: true})
+		from := " FROM projects p"
+		if d == SQLite {
+			from += " INDEXED BY projects_investment"
+		}
+		ids = projectQuery{`SELECT p.id` + from + w.String() + ` ORDER BY ` + order + page(f.Limit, f.Offset), w.args}
+	case walk && col == "COALESCE(y.completed, 0)" && f.Desc && tot.positive >= end && large(tot.Count):
+		// Only projects with a positive figure come before the page's end: read them
+		// from the year's figures, largest first.
+		w := projectWhereShaped(a, f, whereShape{probe: true})
+		from := " FROM project_years y CROSS JOIN projects p"
+		if d == SQLite {
+			from = " FROM project_years y INDEXED BY project_years_completed CROSS JOIN projects p"
+		}
+		ids = projectQuery{`SELECT p.id` + from + w.String() + ` AND p.id = y.project_id AND y.year = ? AND y.completed > 0
+			ORDER BY y.completed DESC, y.project_id` + page(f.Limit, f.Offset), append(w.args, year)}
+	default:
+		w := projectWhereShaped(a, f, whereShape{scopedStage: d == SQLite})
+		joins := w.join
+		args := slices.Clip(w.joinArgs)
+		if strings.Contains(order, "y.") {
+			joins += " LEFT JOIN project_years y ON y.project_id = p.id AND y.year = ?"
+			args = append(args, year)
+		}
+		if strings.Contains(order, "u.") {
+			joins += " JOIN units u ON u.id = p.unit_id"
+		}
+		ids = projectQuery{`SELECT p.id FROM projects p` + joins + w.String() + ` ORDER BY ` + order + page(f.Limit, f.Offset), append(args, w.args...)}
 	}
-	if strings.Contains(order, "u.") {
-		joins += " JOIN units u ON u.id = p.unit_id"
-	}
-	pageArgs = append(append(pageArgs, w.args...), year)
-	rows, err := r.query(ctx, `SELECT `+projectCols+` FROM (SELECT p.id FROM projects p`+joins+w.String()+` ORDER BY `+order+page(f.Limit, f.Offset)+`) k
+	return projectQuery{`SELECT ` + projectCols + ` FROM (` + ids.sql + `) k
 	JOIN projects p ON p.id = k.id
 	JOIN units u ON u.id = p.unit_id
 	LEFT JOIN units l ON l.id = p.location_id
 	LEFT JOIN users ld ON ld.id = p.leader_id
-	LEFT JOIN project_years y ON y.project_id = p.id AND y.year = ? ORDER BY `+order, pageArgs...)
+	LEFT JOIN project_years y ON y.project_id = p.id AND y.year = ? ORDER BY ` + order, append(ids.args, year)}
+}
+
+func findProjects(ctx context.Context, r reader, a *ding.Actor, f ding.ProjectFilter, year int) ([]*ding.Project, ding.ProjectTotals, error) {
+	a, err := listActor(ctx, r, a, f)
 	if err != nil {
-		return nil, tot, err
+		return nil, ding.ProjectTotals{}, err
+	}
+	var tot listTotals
+	q := projectTotalsQuery(r.db.dialect, a, f, year)
+	if err := r.queryRow(ctx, q.sql, q.args...).Scan(&tot.Count, &tot.TotalInvestment, &tot.PlanYear, &tot.CompletedYTD, &tot.positive); err != nil {
+		return nil, tot.ProjectTotals, r.db.mapErr(err)
+	}
+	q = projectPageQuery(r.db.dialect, a, f, year, tot)
+	rows, err := r.query(ctx, q.sql, q.args...)
+	if err != nil {
+		return nil, tot.ProjectTotals, err
 	}
 	defer rows.Close()
 	var out []*ding.Project
 	for rows.Next() {
 		p, err := scanProject(rows)
 		if err != nil {
-			return nil, tot, r.db.mapErr(err)
+			return nil, tot.ProjectTotals, r.db.mapErr(err)
 		}
 		p.Year = year
 		out = append(out, p)
 	}
-	return out, tot, r.db.mapErr(rows.Err())
+	return out, tot.ProjectTotals, r.db.mapErr(rows.Err())
 }
 
 // FindProjectByID returns the project if it is in the caller's scope, with the running
