@@ -25,8 +25,10 @@ import (
 //     the running figures against what they sum: project_months.completed against each
 //     month's current report, project_years against its months and its annual plan,
 //     projects.completed_all against its years; the dashboards' rollups of projects and
-//     plans against the projects, for the units not marked for a rebuild; and, given the
-//     data directory, that every photo and attachment the database names is there.
+//     plans against the projects, for the units not marked for a rebuild; the demands'
+//     and action items' rollups per subtree (by status, and open ones by due date) against
+//     a count from the items; and, given the data directory, that every photo and
+//     attachment the database names is there.
 //
 // The audit log keeps no chain to check: it is append-only by trigger (PostgreSQL: the
 // trigger check above) and its ids come from the sequence checked above.
@@ -166,7 +168,35 @@ var invariants = []invariant{
 				SELECT unit_id, year, plan, projects FROM rollup_years WHERE unit_id NOT IN (SELECT unit_id FROM rollup_dirty)) b
 			ORDER BY 1, 2, 3`,
 		"unit %v, %v: %v plans of %v over %v projects"},
+	// Migration 0017: kept by triggers, never dirty. A subtree holds an item raised by one of
+	// its units or assigned to one, once; unit 0 holds every item.
+	{"rollups: items by status", []string{"rollup_items", "items", "item_units", "unit_closure"},
+		`WITH src AS (SELECT m.a AS unit_id, i.kind, i.status, COUNT(*) AS n FROM (` + itemSubtrees + `) m
+				JOIN items i ON i.id = m.item GROUP BY m.a, i.kind, i.status)
+			SELECT unit_id, kind, status, 'the rollup has', n FROM (
+				SELECT unit_id, kind, status, CAST(n AS BIGINT) AS n FROM rollup_items EXCEPT SELECT unit_id, kind, status, n FROM src) a
+			UNION ALL
+			SELECT unit_id, kind, status, 'the items give', n FROM (
+				SELECT unit_id, kind, status, n FROM src EXCEPT SELECT unit_id, kind, status, CAST(n AS BIGINT) FROM rollup_items) b
+			ORDER BY 1, 2, 3, 4`,
+		"subtree of unit %v, %v %v: %v %v items"},
+	{"rollups: items by due date", []string{"rollup_item_due", "items", "item_units", "unit_closure"},
+		`WITH src AS (SELECT m.a AS unit_id, CAST(i.due AS TEXT) AS due, i.kind, COUNT(*) AS n FROM (` + itemSubtrees + `) m
+				JOIN items i ON i.id = m.item WHERE i.due IS NOT NULL GROUP BY m.a, i.due, i.kind)
+			SELECT unit_id, due, kind, 'the rollup has', n FROM (
+				SELECT unit_id, CAST(due AS TEXT) AS due, kind, CAST(n AS BIGINT) AS n FROM rollup_item_due EXCEPT SELECT unit_id, due, kind, n FROM src) a
+			UNION ALL
+			SELECT unit_id, due, kind, 'the items give', n FROM (
+				SELECT unit_id, due, kind, n FROM src EXCEPT SELECT unit_id, CAST(due AS TEXT), kind, CAST(n AS BIGINT) FROM rollup_item_due) b
+			ORDER BY 1, 2, 3, 4`,
+		"subtree of unit %v, due %v, %v: %v %v items"},
 }
+
+// itemSubtrees pairs each item with every subtree it counts in (migration 0017): the
+// ancestors of its own unit and of its assigned units, and 0.
+const itemSubtrees = `SELECT c.ancestor_id AS a, x.id AS item FROM unit_closure c JOIN items x ON x.unit_id = c.descendant_id
+	UNION SELECT c.ancestor_id, iu.item_id FROM unit_closure c JOIN item_units iu ON iu.unit_id = c.descendant_id
+	UNION SELECT 0, id FROM items`
 
 // Check runs the checks and reports what is wrong. An error means a check could not run.
 func (db *DB) Check(ctx context.Context, o CheckOptions) (*CheckReport, error) {

@@ -129,7 +129,14 @@ func (db *DB) DashboardFor(ctx context.Context, unitID int64, year, month int) (
 	if len(roots) == 0 {
 		return d, nil
 	}
-	if err := db.refreshRollups(ctx); err != nil {
+	// The dirty units of this subtree only: what these figures read. After the nightly
+	// pass the background job has rebuilt them (store/rollups.go); if it has not finished,
+	// the chunks this request commits stay done even if its deadline cuts it short.
+	rebuild := roots
+	if whole {
+		rebuild = nil
+	}
+	if err := db.refreshRollupsUnder(ctx, rebuild); err != nil {
 		return nil, err
 	}
 	in := "(" + placeholders(len(roots)) + ")"
@@ -344,42 +351,31 @@ func (db *DB) DashboardFor(ctx context.Context, unitID int64, year, month int) (
 
 	// Demands by status and items late now: those raised by a unit of the subtree or
 	// assigned to one — the same set as the items list filtered by the unit, so that a
-	// count and the list it links to agree.
-	demands := map[string]int64{}
-	// (The two halves are read by their indexes and merged: an OR of them would test
-	// every item of the registry.)
-	itemIn := `i.id IN (SELECT x.id FROM items x WHERE x.unit_id IN (` + sub + `)
-		UNION SELECT iu2.item_id FROM item_units iu2 WHERE iu2.unit_id IN (` + sub + `))`
-	itemArgs := append(append([]any{}, roots...), roots...)
+	// count and the list it links to agree. Counted per subtree by the triggers of
+	// migration 0017 (an item once however many of its units lie in the subtree): the
+	// root's rows, or those of unit 0 (every item) for the whole tree.
+	itemRoot := unitID
 	if whole {
-		itemIn, itemArgs = "1=1", nil
+		itemRoot = 0
 	}
-	if err := scanRows(ctx, r, `SELECT i.status, COUNT(*) FROM items i WHERE i.kind = ? AND `+itemIn+` GROUP BY i.status`,
-		append([]any{string(ding.DemandItem)}, itemArgs...), func(rows *sql.Rows) error {
-			var st string
-			var n int64
-			if err := rows.Scan(&st, &n); err != nil {
+	if err := scanRows(ctx, r, `SELECT status, n FROM rollup_items WHERE unit_id = ? AND kind = ? AND n <> 0`,
+		[]any{itemRoot, string(ding.DemandItem)}, func(rows *sql.Rows) error {
+			var c Count
+			if err := rows.Scan(&c.Key, &c.N); err != nil {
 				return err
 			}
-			demands[st] = n
+			d.Demands = append(d.Demands, c)
 			return nil
 		}); err != nil {
 		return nil, err
 	}
-	keys := make([]string, 0, len(demands))
-	for k := range demands {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		d.Demands = append(d.Demands, Count{k, demands[k]})
-	}
+	sort.Slice(d.Demands, func(i, j int) bool { return d.Demands[i].Key < d.Demands[j].Key })
 	today := ding.Today(db.Now())
 	if asOf, err := getAsOf(ctx, r); err == nil && !asOf.IsZero() {
 		today = asOf
 	}
-	if err := r.queryRow(ctx, `SELECT COUNT(*) FROM items i WHERE i.due IS NOT NULL AND i.due < ? AND `+itemIn,
-		append([]any{dateArg(today)}, itemArgs...)...).Scan(&d.OverdueItems); err != nil {
+	if err := r.queryRow(ctx, `SELECT COALESCE(SUM(n), 0) FROM rollup_item_due WHERE unit_id = ? AND due < ?`,
+		itemRoot, dateArg(today)).Scan(&d.OverdueItems); err != nil {
 		return nil, db.mapErr(err)
 	}
 	return d, nil
