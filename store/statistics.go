@@ -73,7 +73,7 @@ func (db *DB) YearStatistics(ctx context.Context, unitID int64, year int) (*Year
 	if err != nil {
 		return nil, err
 	}
-	if err := db.refreshRollups(ctx); err != nil {
+	if err := db.refreshRollupsUnder(ctx, []any{u.ID}); err != nil { // the subtree these figures read
 		return nil, err
 	}
 	s := &YearStats{UnitID: u.ID, UnitName: u.Name, Year: year}
