@@ -87,7 +87,10 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 			}
 		}
 		db.path = path
-		pragmas := "_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)"
+		// cache_size: 32 MiB of pages per connection (SQLite's default is 2 MiB). On the
+		// generated province (3 GB) a fifth of the server's CPU went to the system calls
+		// reading pages back from the OS's cache; the upper levels of the busy indexes stay.
+		pragmas := "_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-32768)"
 		u := "file:" + (&url.URL{Path: path}).EscapedPath()
 		w, err := sql.Open("sqlite", u+"?"+pragmas+"&_txlock=immediate")
 		if err != nil {

@@ -119,6 +119,25 @@ func TestItemScopeSets(t *testing.T) {
 			if filter.UnitID != 0 {
 				return
 			}
+			// The list's cards: one count by status (and overdue) over the same scope.
+			if filter == (store.ItemFilter{}) {
+				c, err := db.CountItems(ctx, "")
+				if err != nil {
+					t.Fatalf("%s: CountItems: %v", what, err)
+				}
+				sum := 0
+				for st, k := range c.ByStatus {
+					_, m, err := db.FindItems(ctx, store.ItemFilter{Status: st, Limit: 1})
+					if err != nil || m != k {
+						t.Fatalf("%s: CountItems %s = %d, FindItems %d (%v)", what, st, k, m, err)
+					}
+					sum += k
+				}
+				_, late, err := db.FindItems(ctx, store.ItemFilter{Overdue: true, Limit: 1})
+				if err != nil || sum != len(want) || late != c.Overdue {
+					t.Fatalf("%s: CountItems %d items (%d overdue), want %d (%d overdue; %v)", what, sum, c.Overdue, len(want), late, err)
+				}
+			}
 			// One by one, through the single-item form of the scope.
 			for name, id := range ids {
 				_, err := db.FindItem(ctx, id)

@@ -209,19 +209,15 @@ func (s *Server) itemsPage(w http.ResponseWriter, r *http.Request) error {
 	if f.Kind != "" {
 		kindQ = "kind=" + f.Kind + "&"
 	}
-	for _, st := range []ding.ItemStatus{ding.ItemSubmitted, ding.ItemAccepted, ding.ItemDecided, ding.ItemHandling, ding.ItemClosed} {
-		_, n, err := s.db.FindItems(ctx, store.ItemFilter{Kind: ding.ItemKind(f.Kind), Status: st, Limit: 1})
-		if err != nil {
-			return err
-		}
-		d.Cards = append(d.Cards, itemCard{Key: string(st), Label: v.T("itemui.card." + string(st)), N: n,
-			URL: "/items?" + kindQ + "status=" + string(st)})
-	}
-	_, n, err := s.db.FindItems(ctx, store.ItemFilter{Kind: ding.ItemKind(f.Kind), Overdue: true, Limit: 1})
+	counts, err := s.db.CountItems(ctx, ding.ItemKind(f.Kind))
 	if err != nil {
 		return err
 	}
-	d.Cards = append(d.Cards, itemCard{Key: "overdue", Label: v.T("itemui.card.overdue"), N: n, URL: "/items?" + kindQ + "overdue=1", Alert: true})
+	for _, st := range []ding.ItemStatus{ding.ItemSubmitted, ding.ItemAccepted, ding.ItemDecided, ding.ItemHandling, ding.ItemClosed} {
+		d.Cards = append(d.Cards, itemCard{Key: string(st), Label: v.T("itemui.card." + string(st)), N: counts.ByStatus[st],
+			URL: "/items?" + kindQ + "status=" + string(st)})
+	}
+	d.Cards = append(d.Cards, itemCard{Key: "overdue", Label: v.T("itemui.card.overdue"), N: counts.Overdue, URL: "/items?" + kindQ + "overdue=1", Alert: true})
 	for _, it := range its {
 		d.Rows = append(d.Rows, itemRowOf(v.Lang, it))
 	}

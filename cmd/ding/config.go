@@ -43,6 +43,7 @@ type Config struct {
 	HeavyTimeout    time.Duration // DING_HEAVY_TIMEOUT, --heavy-timeout: time limit of an export, import or bulletin
 	HeavyLimit      int           // DING_HEAVY_LIMIT, --heavy-limit: heavy requests at once; more get 503 "busy"
 	ShutdownTimeout time.Duration // DING_SHUTDOWN_TIMEOUT, --shutdown-timeout: how long a shutdown lets requests finish
+	PprofAddr       string        // DING_PPROF_ADDR: serve Go's profiler (net/http/pprof) on this address, e.g. 127.0.0.1:6060; empty: off
 	NotifyLease     time.Duration // DING_NOTIFY_LEASE: how long a server's claim on a notification holds (the window for a repeat after a crash)
 
 	dataDirSet bool // --data or DING_DATA was given (serve --demo otherwise uses a fresh directory)
@@ -80,6 +81,7 @@ func (c *Config) loadEnv(getenv func(string) string) error {
 	}
 	str("DING_DATABASE_URL", &c.DatabaseURL)
 	str("DING_BASE_URL", &c.BaseURL)
+	str("DING_PPROF_ADDR", &c.PprofAddr)
 	str("DING_SESSION_SECRET", &c.SessionSecret)
 	str("DING_LOG_FORMAT", &c.LogFormat)
 	str("DING_LOG_LEVEL", &c.LogLevel)

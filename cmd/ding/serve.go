@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"path/filepath"
 	"strings"
@@ -169,6 +170,24 @@ func (m *Main) Serve(ctx context.Context) error {
 		stopWorkers()
 		workers.Wait()
 	}()
+	if a := m.Config.PprofAddr; a != "" {
+		// Go's profiler on an address of its own (keep it on loopback): where a slow
+		// server spends its CPU, for the operator; never on the public listener.
+		mux := http.NewServeMux()
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+		ps := &http.Server{Addr: a, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go func() {
+			if err := ps.ListenAndServe(); err != nil && err != http.ErrServerClosed {
+				m.log.Warn("profiler", "addr", a, "err", err)
+			}
+		}()
+		defer ps.Close()
+		m.log.Info("profiler listening", "addr", a)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- m.server.Serve(m.listener) }()
 	select {
