@@ -919,7 +919,10 @@ type EscalationCounts struct {
 	ThisMonth int               `json:"this_month"`
 }
 
-// CountEscalations returns the counts of every action, in ladder order.
+// CountEscalations returns the counts of every action, in ladder order. They are summed
+// from the escalation rollups of the scope's lead units (escalation_rollups.go), brought
+// up to date first, plus the escalations of the projects in scope that other units lead
+// (splitScope).
 func (db *DB) CountEscalations(ctx context.Context) ([]EscalationCounts, error) {
 	a := ding.ActorFrom(ctx)
 	if a == nil {
@@ -929,28 +932,55 @@ func (db *DB) CountEscalations(ctx context.Context) ([]EscalationCounts, error) 
 	if err != nil {
 		return nil, err
 	}
-	cond, args := projectScope(a, false)
-	q := `SELECT e.action,
-		SUM(CASE WHEN e.status = 'open' THEN 1 ELSE 0 END),
-		SUM(CASE WHEN e.status = 'open' AND e.due_on < ? THEN 1 ELSE 0 END),
-		SUM(CASE WHEN e.status = 'done' THEN 1 ELSE 0 END),
-		SUM(CASE WHEN e.period = ? THEN 1 ELSE 0 END)
-		FROM escalations e JOIN projects p ON p.id = e.project_id WHERE ` + cond + ` GROUP BY e.action`
-	rows, err := db.reader().query(ctx, q, append([]any{dateArg(today), monthKey(today)}, args...)...)
+	r := db.reader()
+	s, err := splitScope(ctx, r, a)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	by := map[ding.LadderAction]EscalationCounts{}
-	for rows.Next() {
-		var c EscalationCounts
-		if err := rows.Scan(&c.Action, &c.Open, &c.Overdue, &c.Done, &c.ThisMonth); err != nil {
-			return nil, db.mapErr(err)
-		}
-		by[c.Action] = c
+	if err := db.refreshEscalationRollups(ctx, s); err != nil {
+		return nil, err
 	}
-	if err := rows.Err(); err != nil {
-		return nil, db.mapErr(err)
+	uc, ua := s.unitCond("unit_id", 0)
+	if s.all {
+		uc, ua = "unit_id = 0", nil // the sums over every unit
+	}
+	q := `SELECT action, SUM(CASE WHEN status = 'open' THEN n ELSE 0 END),
+			SUM(CASE WHEN status = 'open' AND due_on < ? THEN n ELSE 0 END),
+			SUM(CASE WHEN status = 'done' THEN n ELSE 0 END), 0
+		FROM rollup_escalations WHERE ` + uc + ` GROUP BY action
+		UNION ALL
+		SELECT action, 0, 0, 0, SUM(n) FROM rollup_escalation_months WHERE period = ? AND ` + uc + ` GROUP BY action`
+	args := append(append(append([]any{dateArg(today)}, ua...), monthKey(today)), ua...)
+	ec, ea, err := s.extraCond(ctx, r, 0)
+	if err != nil {
+		return nil, err
+	}
+	if ec != "" {
+		q += ` UNION ALL
+		SELECT e.action,
+			SUM(CASE WHEN e.status = 'open' THEN 1 ELSE 0 END),
+			SUM(CASE WHEN e.status = 'open' AND e.due_on < ? THEN 1 ELSE 0 END),
+			SUM(CASE WHEN e.status = 'done' THEN 1 ELSE 0 END),
+			SUM(CASE WHEN e.period = ? THEN 1 ELSE 0 END)
+		FROM escalations e JOIN projects p ON p.id = e.project_id WHERE ` + ec + ` GROUP BY e.action`
+		args = append(append(args, dateArg(today), monthKey(today)), ea...)
+	}
+	by := map[ding.LadderAction]EscalationCounts{}
+	if err := scanRows(ctx, r, q, args, func(rows *sql.Rows) error {
+		var act ding.LadderAction
+		var open, overdue, done, month int
+		if err := rows.Scan(&act, &open, &overdue, &done, &month); err != nil {
+			return err
+		}
+		c := by[act]
+		c.Open += open
+		c.Overdue += overdue
+		c.Done += done
+		c.ThisMonth += month
+		by[act] = c
+		return nil
+	}); err != nil {
+		return nil, err
 	}
 	out := make([]EscalationCounts, 0, len(ding.LadderActions))
 	for _, act := range ding.LadderActions {

@@ -81,6 +81,9 @@ func (m *Main) runJobs(ctx context.Context) {
 			if err != nil {
 				return "", fmt.Errorf("rollups: %w", err)
 			}
+			if err := m.DB.RefreshWarningReads(ctx); err != nil { // the board's escalation counts and team reach
+				return "", fmt.Errorf("warning reads: %w", err)
+			}
 			return fmt.Sprintf("%d projects, %d warnings, %d events; rollups of %d units rebuilt in %s", sum.Projects, sum.Warnings, sum.Events(),
 				units, time.Since(t).Round(time.Millisecond)), nil
 		})
@@ -97,6 +100,9 @@ func (m *Main) refreshRollups(ctx context.Context) {
 		m.log.Error("rollups", "err", err, "units", n)
 	case n > 0:
 		m.log.Info("rollups rebuilt", "units", n, "took", time.Since(t).Round(time.Millisecond))
+	}
+	if err := m.DB.RefreshWarningReads(ctx); err != nil && ctx.Err() == nil {
+		m.log.Error("warning reads", "err", err)
 	}
 }
 

@@ -52,6 +52,9 @@ func (e *cliEnv) warn(args []string) error {
 		if err != nil {
 			return explain(err)
 		}
+		if err := db.RefreshWarningReads(ctx); err != nil {
+			return explain(err)
+		}
 		fmt.Fprintf(e.stdout, "  dashboards' rollups of %d units rebuilt in %s\n", n, time.Since(start).Round(time.Millisecond))
 		return nil
 	})
